@@ -1,0 +1,110 @@
+namespace ShareLM.Events;
+
+// The conversation stream: one Marten event stream per conversation, keyed by the conversation id
+// (a UUIDv5 of the contributor and the client's own id, or of the source and upstream id for imports).
+// These records are the event store's schema, read by all three services: change them only additively.
+// Content-bearing events (turns, page URL, demographics) carry an Erased flag that the masking rule sets,
+// so a projection replaying an erased stream can tell a blanked event from an empty conversation.
+
+/// <summary>One turn of a conversation. <paramref name="Rating"/> (-1, 0, +1) only ever sits on assistant turns.</summary>
+public sealed record Turn(string Role, string Content, int? Rating = null);
+
+/// <summary>Optional self-described demographics, copied from the contributor at capture time.</summary>
+public sealed record Demographics(string? Age, string? Gender, string? Location)
+{
+    public static readonly Demographics None = new(null, null, null);
+}
+
+/// <summary>The first revision of a contributed conversation; it starts the hold that ends at <paramref name="PublishAt"/>.</summary>
+public sealed record ConversationCaptured(
+    Guid ConversationId,
+    Guid ContributorId,
+    string ClientConversationId,
+    string Source,
+    string TermsVersion,
+    Demographics Demographics,
+    string? PageUrl,
+    string Model,
+    IReadOnlyList<Turn> Turns,
+    string? Rating,
+    bool Redacted,
+    string ContentHash,
+    DateTimeOffset CapturedAt,
+    DateTimeOffset PublishAt,
+    bool Erased = false);
+
+/// <summary>A re-send with new turns or changed content: a new revision, and the hold restarts.</summary>
+public sealed record ConversationRevised(
+    Guid ConversationId,
+    int Revision,
+    string? PageUrl,
+    string Model,
+    IReadOnlyList<Turn> Turns,
+    string? Rating,
+    bool Redacted,
+    string ContentHash,
+    DateTimeOffset RevisedAt,
+    DateTimeOffset PublishAt,
+    bool Erased = false);
+
+/// <summary>Ratings changed (whole conversation and/or per turn): a new revision, and the hold restarts.
+/// <paramref name="TurnRatings"/> is aligned with the turns (null where a turn is unrated or not the assistant's).</summary>
+public sealed record ConversationRated(
+    Guid ConversationId,
+    int Revision,
+    string? Rating,
+    IReadOnlyList<int?> TurnRatings,
+    string ContentHash,
+    DateTimeOffset RatedAt,
+    DateTimeOffset PublishAt);
+
+/// <summary>The contributor asked to publish the given revision now, ending its hold.</summary>
+public sealed record PublicationRequested(Guid ConversationId, int Revision, DateTimeOffset RequestedAt);
+
+/// <summary>The revision became public, because its hold ended or publication was requested.</summary>
+public sealed record ConversationPublished(Guid ConversationId, int Revision, DateTimeOffset PublishedAt, string Reason);
+
+/// <summary>Withdrawal by the contributor, the contributor's account deletion, or an operator's take-down.
+/// From this event on the conversation is never published again.</summary>
+public sealed record DeletionRequested(Guid ConversationId, string RequestedBy, string? Reason, DateTimeOffset RequestedAt);
+
+/// <summary>Erasure is complete: the stream's content is masked, every read model blanked.</summary>
+public sealed record ConversationDeleted(Guid ConversationId, bool WasPublic, DateTimeOffset DeletedAt);
+
+/// <summary>A conversation brought in from an upstream public dataset: public at once, no hold.</summary>
+public sealed record ConversationImported(
+    Guid ConversationId,
+    string Source,
+    string UpstreamId,
+    string? UpstreamUser,
+    string Model,
+    IReadOnlyList<Turn> Turns,
+    string? Rating,
+    string? Language,
+    string? Toxic,
+    bool Redacted,
+    Demographics Demographics,
+    string? Timestamp,
+    DateTimeOffset ImportedAt,
+    bool Erased = false);
+
+/// <summary>Names shared by events and read models.</summary>
+public static class Vocabulary
+{
+    public const string SourceExtension = "sharelm-extension";
+    public const string SourceLegacyExtension = "sharelm-legacy-extension";
+
+    public const string RatingUp = "up";
+    public const string RatingDown = "down";
+
+    public const string PublishedBecauseHoldEnded = "hold-ended";
+    public const string PublishedOnRequest = "requested";
+
+    public const string DeletedByContributor = "contributor";
+    public const string DeletedWithAccount = "contributor-account";
+    public const string DeletedByOperator = "operator";
+
+    public const string RoleUser = "user";
+    public const string RoleAssistant = "assistant";
+    public const string RoleSystem = "system";
+}

@@ -1,0 +1,71 @@
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Npgsql;
+using ShareLM.Catalog.Feed;
+using ShareLM.Catalog.Projection;
+using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Catalog.Records;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Hosting;
+
+namespace ShareLM.Catalog;
+
+public sealed class CatalogSettings
+{
+    public const string Section = "Catalog";
+    /// <summary>Key of the pseudonymous user_id; a new secret is a new release (pseudonyms change).</summary>
+    public string ReleaseSecret { get; set; } = "";
+}
+
+/// <summary>
+/// The Catalog: Marten projections from the event streams into the public dataset, and the public read API
+/// (feed, records, snapshots, stats, dataset card). Public and read-only.
+/// </summary>
+public static class CatalogApp
+{
+    public const string ServiceName = "sharelm-catalog";
+    public const int DaemonLockId = 740_301;
+    const string DevelopmentSecret = "sharelm-development-release-secret";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        var settings = builder.Configuration.GetSection(CatalogSettings.Section).Get<CatalogSettings>() ?? new CatalogSettings();
+        var secret = string.IsNullOrEmpty(settings.ReleaseSecret) ? DevelopmentSecret : settings.ReleaseSecret;
+        var pseudonyms = new Pseudonymizer(secret);
+        builder.Services.AddSingleton(pseudonyms);
+
+        var postgres = ConnectionSettings.Postgres(builder.Configuration);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
+
+        builder.AddShareLMEventStore(ServiceName, options =>
+            {
+                CatalogSchema.Register(options);
+                options.Projections.DaemonLockId = DaemonLockId;
+                // A take-down that fails to apply must stop the projection loudly, never be skipped.
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.Add(new CatalogProjection(pseudonyms), ProjectionLifecycle.Async, CatalogProjection.Name, o =>
+                {
+                    o.TeardownDataOnRebuild = false;
+                    o.BatchSize = 1_000;
+                });
+            })
+            .AddAsyncDaemon(DaemonMode.HotCold);
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("projection-lag",
+            _ => new DaemonLagHealthCheck(postgres, [CatalogProjection.Name]),
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
+
+        var app = builder.Build();
+        if (string.IsNullOrEmpty(settings.ReleaseSecret))
+            app.Logger.LogWarning("Catalog:ReleaseSecret is not set; using the development secret. Set one per release.");
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var v1 = app.MapGroup("/v1");
+        v1.MapFeed().MapRecords();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}

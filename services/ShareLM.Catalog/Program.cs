@@ -1,0 +1,1 @@
+ShareLM.Catalog.CatalogApp.Build(args).Run();

@@ -1,0 +1,49 @@
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace ShareLM.Catalog.Projection;
+
+/// <summary>
+/// The public dataset's storage, created and migrated with Marten's own schema objects:
+/// <list type="bullet">
+/// <item><c>catalog.feed</c>: the log-compacted change feed, one row per conversation that is or was public:
+/// its latest upsert (with the record) or its delete. Every change moves the row to a fresh cursor from
+/// <c>catalog.feed_cursor</c>, a sequence that is never reset, so cursors are never reused (also across
+/// rebuilds). The current dataset is the upsert rows.</item>
+/// <item><c>sharelm.mt_doc_catalogdraft</c> (a Marten document): the latest revision of each live
+/// conversation, private, from which a record is made when that revision is published.</item>
+/// </list>
+/// </summary>
+public static class CatalogSchema
+{
+    public const string Schema = "catalog";
+    public const string Feed = "catalog.feed";
+    public const string CursorSequence = "catalog.feed_cursor";
+
+    /// <summary>Held by every feed write until commit: cursors are taken and committed in one order, so a reader
+    /// that has seen cursor N can never later find a smaller one appear.</summary>
+    public const long FeedWriteLock = 7_342_002;
+
+    public static void Register(StoreOptions options)
+    {
+        var sequence = new Sequence(new PostgresqlObjectName(Schema, "feed_cursor", SchemaUtils.IdentifierUsage.General));
+        options.Storage.ExtendedSchemaObjects.Add(sequence);
+
+        var feed = new Table(new PostgresqlObjectName(Schema, "feed", SchemaUtils.IdentifierUsage.General));
+        feed.AddColumn<Guid>("conversation_id").AsPrimaryKey();
+        feed.AddColumn<long>("cursor").NotNull().AddIndex(i => i.IsUnique = true);
+        feed.AddColumn<string>("op").NotNull();
+        feed.AddColumn("record", "text").AllowNulls();
+        feed.AddColumn<int>("revision").AllowNulls();
+        feed.AddColumn<string>("model").AllowNulls();
+        feed.AddColumn<string>("source").AllowNulls();
+        feed.AddColumn<string>("language").AllowNulls();
+        feed.AddColumn<string>("rate").AllowNulls();
+        feed.AddColumn("published_at", "timestamptz").AllowNulls();
+        feed.AddColumn("changed_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        options.Storage.ExtendedSchemaObjects.Add(feed);
+
+        options.Schema.For<CatalogDraft>();
+    }
+}

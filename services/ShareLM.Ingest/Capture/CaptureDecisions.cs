@@ -1,0 +1,39 @@
+using ShareLM.Events;
+using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.EventStore;
+
+namespace ShareLM.Ingest.Capture;
+
+/// <summary>Who sends a capture, and the hold that applies to it.</summary>
+public sealed record CaptureOrigin(Guid ContributorId, string Source, string TermsVersion, Demographics Demographics, TimeSpan Hold);
+
+/// <summary>
+/// What a capture does to a conversation's stream: the first send captures (revision 1); a send with new
+/// content appends a revision; an identical send changes nothing; a deleted conversation stays deleted. Every
+/// change restarts the hold from now (the original extension counted its 24 hours from the last change).
+/// </summary>
+public static class CaptureDecisions
+{
+    public static Decide Capture(Guid conversationId, CaptureOrigin origin, NormalizedConversation conversation) => (state, now) =>
+    {
+        if (state is { IsDeletedOrDeleting: true })
+            return new Decision.Refuse(StatusCodes.Status410Gone, "Gone", "This conversation was deleted; it cannot be sent again.");
+        var publishAt = now + origin.Hold;
+        if (state is null)
+        {
+            return new Decision.Append([new ConversationCaptured(conversationId, origin.ContributorId, conversation.ClientConversationId,
+                origin.Source, origin.TermsVersion, origin.Demographics, conversation.PageUrl, conversation.Model, conversation.Turns,
+                conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt)]);
+        }
+        if (state.ContentHash == conversation.ContentHash) return Decision.Nothing;
+        return new Decision.Append([new ConversationRevised(conversationId, state.Revision + 1, conversation.PageUrl, conversation.Model,
+            conversation.Turns, conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt)]);
+    };
+
+    public static string StatusName(ConversationState? state) => state?.Status switch
+    {
+        ConversationStatus.Published => "published",
+        ConversationStatus.Deleting or ConversationStatus.Deleted => "deleted",
+        _ => "held",
+    };
+}

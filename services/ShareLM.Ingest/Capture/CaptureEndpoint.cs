@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ShareLM.Events;
+using ShareLM.Ingest.Contributors;
+using ShareLM.Ingest.Http;
+using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Hosting;
+using ShareLM.ServiceDefaults.Http;
+using ShareLM.ServiceDefaults.Telemetry;
+
+namespace ShareLM.Ingest.Capture;
+
+public sealed record CaptureAccepted(Guid Id, string Status, DateTimeOffset PublishAt, int Revision);
+
+public static class CaptureEndpoint
+{
+    public static RouteGroupBuilder MapCapture(this RouteGroupBuilder group)
+    {
+        group.MapPost("/conversations", CaptureAsync).WithName("CaptureConversation");
+        return group;
+    }
+
+    static async Task<Results<Accepted<CaptureAccepted>, ProblemHttpResult>> CaptureAsync(
+        HttpContext http, ConversationWriter writer, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await StrictJson.ReadAsync<CaptureRequest>(http.Request, StrictJson.Api);
+        if (problem is not null) return problem;
+        var (conversation, failure) = ConversationRules.Normalize(request!);
+        if (failure is not null) return Problems.BadRequest(failure.Field, failure.Detail);
+
+        var contributor = ContributorAuthentication.Current(http);
+        var id = ConversationIds.ForContribution(contributor.Id, conversation!.ClientConversationId);
+        var origin = new CaptureOrigin(contributor.Id, Vocabulary.SourceExtension, contributor.TermsVersion, contributor.Demographics, hold.Value.HoldWindow);
+        var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), cancellationToken);
+        return Respond(id, result);
+    }
+
+    internal static Results<Accepted<CaptureAccepted>, ProblemHttpResult> Respond(Guid id, WriteResult result)
+    {
+        if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
+        Count(result);
+        var state = result.After!;
+        return TypedResults.Accepted($"/v1/conversations/{id}",
+            new CaptureAccepted(id, CaptureDecisions.StatusName(state), state.PublishAt, state.Revision));
+    }
+
+    static void Count(WriteResult result)
+    {
+        if (result.Decision is not Decision.Append append) return;
+        foreach (var e in append.Events)
+        {
+            if (e is ConversationCaptured) ShareLMTelemetry.Accepted.Add(1);
+            else if (e is ConversationRevised or ConversationRated) ShareLMTelemetry.Revised.Add(1);
+        }
+    }
+}

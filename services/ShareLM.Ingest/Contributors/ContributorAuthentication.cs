@@ -1,0 +1,47 @@
+using Marten;
+using ShareLM.Events;
+using ShareLM.ServiceDefaults.Http;
+using ShareLM.ServiceDefaults.Telemetry;
+
+namespace ShareLM.Ingest.Contributors;
+
+/// <summary>The contributor a request acts for.</summary>
+public sealed record CurrentContributor(Guid Id, string TermsVersion, Demographics Demographics, string TokenHash);
+
+/// <summary>
+/// Every /v1 call but registration needs <c>Authorization: Bearer &lt;token&gt;</c>. The token's hash is
+/// looked up on each request (no cache), so a rotated token stops working at once on every instance.
+/// </summary>
+public sealed class ContributorAuthentication(IQuerySession session) : IEndpointFilter
+{
+    public const string ItemKey = "sharelm.contributor";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = BearerToken(http.Request);
+        if (token is null || token.Length > 200 || !token.StartsWith(Tokens.Prefix, StringComparison.Ordinal))
+        {
+            ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "unauthorized"));
+            return Problems.Unauthorized();
+        }
+        var hash = Tokens.Hash(token);
+        var contributor = await session.Query<Contributor>().Where(c => c.TokenHash == hash).FirstOrDefaultAsync(http.RequestAborted);
+        if (contributor is null)
+        {
+            ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "unauthorized"));
+            return Problems.Unauthorized();
+        }
+        http.Items[ItemKey] = new CurrentContributor(contributor.Id, contributor.TermsVersion, contributor.Demographics, hash);
+        return await next(context);
+    }
+
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
+
+    public static CurrentContributor Current(HttpContext http) =>
+        (CurrentContributor)(http.Items[ItemKey] ?? throw new InvalidOperationException("Endpoint is not behind ContributorAuthentication."));
+}

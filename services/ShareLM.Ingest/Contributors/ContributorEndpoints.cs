@@ -1,0 +1,100 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ShareLM.Events;
+using ShareLM.Ingest.Deletion;
+using ShareLM.Ingest.Http;
+using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Http;
+
+namespace ShareLM.Ingest.Contributors;
+
+public sealed record RegisterContributor(string? TermsVersion, bool? AgeConfirmed, string? Age, string? Gender, string? Location);
+
+public sealed record ContributorRegistered(Guid ContributorId, string Token);
+
+public sealed record TokenRotated(string Token);
+
+public sealed record AccountDeletion(Guid ContributorId, int ConversationsDeleted);
+
+public static class ContributorEndpoints
+{
+    public const string RegistrationRateLimit = "registration";
+
+    /// <summary>Registration is the one /v1 call without a token.</summary>
+    public static RouteGroupBuilder MapRegistration(this RouteGroupBuilder group)
+    {
+        group.MapPost("/contributors", RegisterAsync).RequireRateLimiting(RegistrationRateLimit);
+        return group;
+    }
+
+    public static RouteGroupBuilder MapContributor(this RouteGroupBuilder group)
+    {
+        group.MapPost("/me/token", RotateAsync);
+        group.MapDelete("/me", DeleteAccountAsync);
+        return group;
+    }
+
+    static async Task<Results<Created<ContributorRegistered>, ProblemHttpResult>> RegisterAsync(
+        HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await StrictJson.ReadAsync<RegisterContributor>(http.Request, StrictJson.Api);
+        if (problem is not null) return problem;
+        if (TextRules.CheckRequired(request!.TermsVersion, 64, "termsVersion") is { } terms) return Problems.BadRequest("termsVersion", terms);
+        if (request.AgeConfirmed != true) return Problems.BadRequest("ageConfirmed", "'ageConfirmed' must be true: contributors confirm they are at least 18.");
+        if (TextRules.CheckOptional(request.Age, 32, "age") is { } age) return Problems.BadRequest("age", age);
+        if (TextRules.CheckOptional(request.Gender, 64, "gender") is { } gender) return Problems.BadRequest("gender", gender);
+        if (TextRules.CheckOptional(request.Location, 128, "location") is { } location) return Problems.BadRequest("location", location);
+
+        var token = Tokens.Issue();
+        var now = clock.GetUtcNow();
+        var contributor = new Contributor
+        {
+            Id = Guid.CreateVersion7(),
+            TokenHash = Tokens.Hash(token),
+            TermsVersion = request.TermsVersion!,
+            Demographics = new Demographics(Blank(request.Age), Blank(request.Gender), Blank(request.Location)),
+            RegisteredAt = now,
+            TokenIssuedAt = now,
+        };
+        session.Insert(contributor);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/v1/me", new ContributorRegistered(contributor.Id, token));
+    }
+
+    static async Task<Results<Ok<TokenRotated>, ProblemHttpResult>> RotateAsync(
+        HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var current = ContributorAuthentication.Current(http);
+        var contributor = await session.LoadAsync<Contributor>(current.Id, cancellationToken);
+        if (contributor is null || contributor.TokenHash != current.TokenHash) return Problems.Unauthorized();
+        var token = Tokens.Issue();
+        contributor.TokenHash = Tokens.Hash(token);
+        contributor.TokenIssuedAt = clock.GetUtcNow();
+        session.Update(contributor);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new TokenRotated(token));
+    }
+
+    /// <summary>Deletes the account: every conversation is withdrawn (and so erased) first, then the contributor record.</summary>
+    static async Task<Results<Accepted<AccountDeletion>, ProblemHttpResult>> DeleteAccountAsync(
+        HttpContext http, IDocumentSession session, ConversationWriter writer, CancellationToken cancellationToken)
+    {
+        var current = ContributorAuthentication.Current(http);
+        var ids = await session.Query<ConversationState>()
+            .Where(c => c.ContributorId == current.Id)
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            var result = await writer.WriteAsync(id, DeletionDecisions.Withdraw(current.Id, Vocabulary.DeletedWithAccount), cancellationToken);
+            if (result.Decision is Decision.Append) deleted++;
+        }
+        session.Delete<Contributor>(current.Id);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted("/v1/me", new AccountDeletion(current.Id, deleted));
+    }
+
+    static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using JasperFx.Events.Daemon;
+using Marten;
+using ShareLM.Ingest.Capture;
+using ShareLM.Ingest.Contributors;
+using ShareLM.Ingest.Deletion;
+using ShareLM.Ingest.Legacy;
+using ShareLM.Ingest.MyConversations;
+using ShareLM.Ingest.Publication;
+using ShareLM.Ingest.Ratings;
+using ShareLM.Ingest.Relay;
+using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Hosting;
+using ShareLM.ServiceDefaults.Http;
+using ShareLM.ServiceDefaults.Messaging;
+using ShareLM.ServiceDefaults.Telemetry;
+
+namespace ShareLM.Ingest;
+
+public sealed class IngestSettings
+{
+    public const string Section = "Ingest";
+    /// <summary>Origins allowed to call from a browser: the extension's chrome-extension://… origin among them.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+    public int ContributorRequestsPerMinute { get; set; } = 600;
+    public int RegistrationsPerMinutePerAddress { get; set; } = 10;
+    public int LegacyUploadsPerMinutePerAddress { get; set; } = 120;
+}
+
+/// <summary>
+/// The ingest gateway: contributors, capture, ratings, publish-now, withdrawal, the contributor's own views,
+/// and the original extension's upload. Appends to Marten streams and answers once committed; a Marten
+/// subscription relays committed events to RabbitMQ.
+/// </summary>
+public static class IngestApp
+{
+    public const string ServiceName = "sharelm-ingest";
+    public const int DaemonLockId = 740_101;
+    public const string ContributorRateLimit = "contributor";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        var settings = builder.Configuration.GetSection(IngestSettings.Section).Get<IngestSettings>() ?? new IngestSettings();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<WriterSettings>(builder.Configuration.GetSection(WriterSettings.Section));
+        builder.Services.AddSingleton<ConversationWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationWriter>());
+        builder.Services.AddScoped<ContributorAuthentication>();
+
+        builder.AddShareLMEventStore(ServiceName, options =>
+            {
+                options.Schema.For<Contributor>().UniqueIndex(c => c.TokenHash);
+                options.Projections.DaemonLockId = DaemonLockId;
+            })
+            .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton)
+            .AddAsyncDaemon(DaemonMode.HotCold);
+        builder.AddShareLMBus();
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("relay-lag",
+            _ => new DaemonLagHealthCheck(ConnectionSettings.Postgres(builder.Configuration), [EventRelay.SubscriptionName]),
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
+
+        builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (settings.AllowedOrigins.Length > 0) p.WithOrigins(settings.AllowedOrigins);
+            p.WithMethods("GET", "POST", "PUT", "DELETE").WithHeaders("Authorization", "Content-Type", ShareLMTelemetry.CorrelationHeader);
+        }));
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.OnRejected = async (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "rate-limited"));
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests", "Slow down and retry after the indicated time.");
+            };
+            o.AddPolicy(ContributorRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                ContributorAuthentication.BearerToken(http.Request) is { } token ? Tokens.Hash(token) : ClientAddress(http),
+                _ => PerMinute(settings.ContributorRequestsPerMinute)));
+            o.AddPolicy(ContributorEndpoints.RegistrationRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                ClientAddress(http), _ => PerMinute(settings.RegistrationsPerMinutePerAddress)));
+            o.AddPolicy(LegacyUploadEndpoint.RateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                ClientAddress(http), _ => PerMinute(settings.LegacyUploadsPerMinutePerAddress)));
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseRateLimiter();
+        app.Use(CountRejections);
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapGroup("").MapRegistration();
+        v1.MapGroup("")
+            .AddEndpointFilter<ContributorAuthentication>()
+            .RequireRateLimiting(ContributorRateLimit)
+            .MapCapture()
+            .MapRatings()
+            .MapPublication()
+            .MapDeletion()
+            .MapMyConversations()
+            .MapContributor();
+        app.MapLegacyUpload();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+
+    static TokenBucketRateLimiterOptions PerMinute(int permits) => new()
+    {
+        TokenLimit = Math.Max(1, permits),
+        TokensPerPeriod = Math.Max(1, permits),
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    static async Task CountRejections(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        if (context.Response.StatusCode is >= 400 and not 429 and not 401)
+            ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", context.Response.StatusCode.ToString(CultureInfo.InvariantCulture)));
+    }
+}

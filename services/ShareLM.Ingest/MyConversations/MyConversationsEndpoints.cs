@@ -1,0 +1,85 @@
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ShareLM.Events;
+using ShareLM.Ingest.Capture;
+using ShareLM.Ingest.Contributors;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Http;
+
+namespace ShareLM.Ingest.MyConversations;
+
+public sealed record ConversationSummary(Guid Id, string ClientConversationId, string Status, int Revision, string Model,
+    int MessageCount, DateTimeOffset CapturedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt,
+    int? PublishedRevision);
+
+public sealed record ConversationPage(IReadOnlyList<ConversationSummary> Items, int Page, int PageSize, long Total);
+
+public sealed record ConversationDetail(Guid Id, string ClientConversationId, string Status, int Revision, string Source, string Model,
+    string? PageUrl, string? Rating, bool Redacted, string TermsVersion, IReadOnlyList<Turn> Messages, DateTimeOffset CapturedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt, int? PublishedRevision, DateTimeOffset? DeletedAt);
+
+public sealed record ContributorExport(Guid ContributorId, string TermsVersion, Demographics Demographics, DateTimeOffset RegisteredAt,
+    IReadOnlyList<ConversationDetail> Conversations);
+
+/// <summary>A contributor's own view of what we hold: their conversations (newest first), one conversation, everything.</summary>
+public static class MyConversationsEndpoints
+{
+    public const int MaxPageSize = 100;
+
+    public static RouteGroupBuilder MapMyConversations(this RouteGroupBuilder group)
+    {
+        group.MapGet("/conversations", ListAsync);
+        group.MapGet("/conversations/{id:guid}", GetAsync);
+        group.MapGet("/me/export", ExportAsync);
+        return group;
+    }
+
+    static async Task<Results<Ok<ConversationPage>, ProblemHttpResult>> ListAsync(
+        HttpContext http, IQuerySession session, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        var pageNumber = 1;
+        var size = 20;
+        if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1 || pageNumber > 1_000_000))
+            return Problems.BadRequest("page", "'page' must be a whole number from 1.");
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > MaxPageSize))
+            return Problems.BadRequest("pageSize", $"'pageSize' must be a whole number from 1 to {MaxPageSize}.");
+        var contributor = ContributorAuthentication.Current(http);
+        var results = await session.Query<ConversationState>()
+            .Where(c => c.ContributorId == contributor.Id)
+            .OrderByDescending(c => c.UpdatedAt)
+            .ThenBy(c => c.Id)
+            .ToPagedListAsync(pageNumber, size, cancellationToken);
+        return TypedResults.Ok(new ConversationPage(results.Select(Summary).ToList(), pageNumber, size, results.TotalItemCount));
+    }
+
+    static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> GetAsync(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var contributor = ContributorAuthentication.Current(http);
+        var state = await session.LoadAsync<ConversationState>(id, cancellationToken);
+        if (state is null || state.ContributorId != contributor.Id) return Problems.NotFound("No such conversation.");
+        return TypedResults.Ok(Detail(state));
+    }
+
+    static async Task<Results<Ok<ContributorExport>, ProblemHttpResult>> ExportAsync(
+        HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var current = ContributorAuthentication.Current(http);
+        var contributor = await session.LoadAsync<Contributor>(current.Id, cancellationToken);
+        if (contributor is null) return Problems.Unauthorized();
+        var conversations = await session.Query<ConversationState>()
+            .Where(c => c.ContributorId == current.Id)
+            .OrderByDescending(c => c.UpdatedAt)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ContributorExport(contributor.Id, contributor.TermsVersion, contributor.Demographics,
+            contributor.RegisteredAt, conversations.Select(Detail).ToList()));
+    }
+
+    static ConversationSummary Summary(ConversationState s) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
+        s.Model, s.Turns.Count, s.CapturedAt, s.UpdatedAt, s.IsDeletedOrDeleting ? null : s.PublishAt, s.PublishedAt, s.PublishedRevision);
+
+    static ConversationDetail Detail(ConversationState s) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
+        s.Source, s.Model, s.PageUrl, s.Rating, s.Redacted, s.TermsVersion, s.Turns, s.CapturedAt, s.UpdatedAt,
+        s.IsDeletedOrDeleting ? null : s.PublishAt, s.PublishedAt, s.PublishedRevision, s.DeletedAt ?? s.DeletionRequestedAt);
+}

@@ -1,0 +1,1 @@
+ShareLM.Ingest.IngestApp.Build(args).Run();

@@ -1,0 +1,186 @@
+using System.Threading.Channels;
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using ShareLM.ServiceDefaults.Http;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Resilience;
+using ShareLM.ServiceDefaults.Telemetry;
+
+namespace ShareLM.Ingest.Streams;
+
+/// <summary>What a command decides from the conversation's current state (null: the stream does not exist).</summary>
+public delegate Decision Decide(ConversationState? current, DateTimeOffset now);
+
+public abstract record Decision
+{
+    public sealed record Append(IReadOnlyList<object> Events) : Decision;
+    public sealed record NoChange : Decision;
+    public sealed record Refuse(int Status, string Title, string Detail, string? Field = null) : Decision;
+
+    public static readonly NoChange Nothing = new();
+}
+
+/// <summary>The outcome of a write: the decision, and the state before and after it.</summary>
+public sealed record WriteResult(Decision Decision, ConversationState? Before, ConversationState? After);
+
+public sealed class WriterSettings
+{
+    public const string Section = "Ingest:Writer";
+    /// <summary>Most commands committed in one transaction.</summary>
+    public int MaxBatch { get; set; } = 128;
+    /// <summary>Attempts for a command whose stream moved under it (another instance wrote first).</summary>
+    public int MaxConflictRetries { get; set; } = 8;
+}
+
+/// <summary>
+/// The gateway's only write path. Requests hand in a decision function; a single loop group-commits whatever
+/// is waiting into one transaction: one query loads every state, each decision appends with the version it
+/// saw (optimistic concurrency), one commit makes them durable, and only then does each request get its
+/// answer. Two commands for one conversation never share a batch; a conflict (another instance appended
+/// first) re-runs the affected commands one by one against fresh state.
+/// </summary>
+public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineProvider<string> pipelines,
+    IOptions<WriterSettings> settings, ILogger<ConversationWriter> logger) : BackgroundService
+{
+    sealed record Pending(Guid ConversationId, Decide Decide, string? TraceParent, string? CorrelationId,
+        TaskCompletionSource<WriteResult> Completion);
+
+    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    public async Task<WriteResult> WriteAsync(Guid conversationId, Decide decide, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(conversationId, decide, ShareLMTelemetry.CurrentTraceParent(),
+            System.Diagnostics.Activity.Current?.GetBaggageItem("correlation.id") ?? System.Diagnostics.Activity.Current?.TraceId.ToString(),
+            new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ServiceUnavailableException("The gateway is shutting down.");
+        }
+        return await pending.Completion.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var carry = new List<Pending>();
+        var reader = _queue.Reader;
+        var max = settings.Value.MaxBatch;
+        // Runs until the queue is completed (at shutdown) and drained: nothing accepted is left unanswered.
+        while (carry.Count > 0 || await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var batch = new List<Pending>(max);
+            var seen = new HashSet<Guid>();
+            var deferred = new List<Pending>();
+            foreach (var p in carry)
+            {
+                if (batch.Count < max && seen.Add(p.ConversationId)) batch.Add(p); else deferred.Add(p);
+            }
+            while (batch.Count < max && reader.TryRead(out var next))
+            {
+                if (seen.Add(next.ConversationId)) batch.Add(next); else deferred.Add(next);
+            }
+            carry = deferred;
+            if (batch.Count > 0) await CommitBatchAsync(batch);
+        }
+    }
+
+    async Task CommitBatchAsync(List<Pending> batch)
+    {
+        var pipeline = pipelines.GetPipeline(Pipelines.Database);
+        try
+        {
+            var results = await pipeline.ExecuteAsync(async ct => await TryCommitAsync(batch, ct), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(results[i]);
+        }
+        catch (Exception e) when (IsConflict(e))
+        {
+            // Someone else appended to one of these streams first: settle each command on its own.
+            await Task.WhenAll(batch.Select(CommitAloneAsync));
+        }
+        catch (Exception e)
+        {
+            foreach (var p in batch) p.Completion.TrySetException(e);
+        }
+    }
+
+    async Task CommitAloneAsync(Pending pending)
+    {
+        var pipeline = pipelines.GetPipeline(Pipelines.Database);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await pipeline.ExecuteAsync(async ct => await TryCommitAsync([pending], ct), CancellationToken.None);
+                pending.Completion.TrySetResult(result[0]);
+                return;
+            }
+            catch (Exception e) when (IsConflict(e) && attempt < settings.Value.MaxConflictRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)));
+            }
+            catch (Exception e)
+            {
+                pending.Completion.TrySetException(e);
+                return;
+            }
+        }
+    }
+
+    async Task<WriteResult[]> TryCommitAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var ids = batch.Select(p => p.ConversationId).ToArray();
+        var states = (await session.LoadManyAsync<ConversationState>(cancellationToken, ids)).ToDictionary(s => s.Id);
+        var now = DateTimeOffset.UtcNow;
+        var results = new WriteResult[batch.Count];
+        var appended = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i];
+            states.TryGetValue(pending.ConversationId, out var state);
+            var decision = pending.Decide(state, now);
+            if (decision is Decision.Append { Events.Count: > 0 } append)
+            {
+                var action = state is null
+                    ? session.Events.StartStream<ConversationState>(pending.ConversationId, append.Events)
+                    : session.Events.Append(pending.ConversationId, append.Events);
+                if (state is not null) action.ExpectedVersionOnServer = state.Version;
+                foreach (var e in action.Events)
+                {
+                    if (pending.TraceParent is not null) e.SetHeader(ShareLMTelemetry.TraceParentHeader, pending.TraceParent);
+                    e.CorrelationId = pending.CorrelationId;
+                }
+                appended++;
+                results[i] = new WriteResult(decision, state, (state ?? new ConversationState { Id = pending.ConversationId }).Fold(append.Events));
+            }
+            else
+            {
+                results[i] = new WriteResult(decision, state, state);
+            }
+        }
+        if (appended > 0) await session.SaveChangesAsync(cancellationToken);
+        return results;
+    }
+
+    static bool IsConflict(Exception e) => e is JasperFx.ConcurrencyException or ConcurrentUpdateException
+            or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is { } inner && IsConflict(inner);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        logger.LogInformation("Conversation writer drained");
+    }
+}

@@ -1,0 +1,39 @@
+using Marten;
+using MassTransit;
+using ShareLM.Events;
+using ShareLM.Retention.Holds;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Telemetry;
+using Integration = ShareLM.Messages;
+
+namespace ShareLM.Retention.Erasure;
+
+/// <summary>
+/// Carries out a deletion: cancels the pending publication, masks the content of every event of the stream
+/// in place (Marten's event data masking, with a rule for every content-bearing event type), then appends
+/// <see cref="ConversationDeleted"/>, recording whether it had been public. Masking goes first and nothing is
+/// archived, so projections and the relay still see the whole stream, the take-down included. Idempotent:
+/// a repeated message masks nothing new and appends nothing.
+/// </summary>
+public sealed class ConversationEraser(IDocumentStore store, IDocumentSession session, VacuumRequests vacuum, TimeProvider clock,
+    ILogger<ConversationEraser> logger) : IConsumer<Integration.DeletionRequested>
+{
+    public async Task Consume(ConsumeContext<Integration.DeletionRequested> context)
+    {
+        var id = context.Message.ConversationId;
+        await PublicationScheduling.CancelAsync(context, id);
+
+        var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);
+        var state = stream.Aggregate;
+        if (state is null || state.Status == ConversationStatus.Deleted) return;
+
+        await store.Advanced.ApplyEventDataMasking(m => m.IncludeStream(id), context.CancellationToken);
+
+        if (ShareLMTelemetry.CurrentTraceParent() is { } traceParent) session.SetHeader(ShareLMTelemetry.TraceParentHeader, traceParent);
+        stream.AppendOne(new ConversationDeleted(id, state.WasEverPublic, clock.GetUtcNow()));
+        await session.SaveChangesAsync(context.CancellationToken);
+        vacuum.Request();
+        ShareLMTelemetry.Deleted.Add(1, new KeyValuePair<string, object?>("was_public", state.WasEverPublic));
+        logger.LogInformation("Erased conversation {ConversationId} (was public: {WasPublic})", id, state.WasEverPublic);
+    }
+}

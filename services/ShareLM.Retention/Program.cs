@@ -1,0 +1,1 @@
+ShareLM.Retention.RetentionApp.Build(args).Run();

@@ -1,0 +1,63 @@
+using JasperFx.Events;
+using Marten;
+using MassTransit;
+using ShareLM.Events;
+using ShareLM.Retention.Holds;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Telemetry;
+using Integration = ShareLM.Messages;
+
+namespace ShareLM.Retention.Publication;
+
+/// <summary>
+/// Ends holds. A scheduled <see cref="Integration.PublishConversation"/> publishes only if its conversation is
+/// still held and its hold is over; a stale one (the conversation was revised since) re-schedules the latest
+/// hold, so a lost or out-of-order schedule heals itself. <see cref="Integration.PublicationRequested"/>
+/// publishes at once and cancels the schedule. The append expects the version it read, so a deletion that
+/// lands meanwhile wins: the retry sees it and does nothing.
+/// </summary>
+public sealed class ConversationPublisher(IDocumentSession session, PublicationScheduling scheduling, TimeProvider clock,
+    ILogger<ConversationPublisher> logger) :
+    IConsumer<Integration.PublishConversation>,
+    IConsumer<Integration.PublicationRequested>
+{
+    /// <summary>A scheduled message may arrive a little before its time on a machine whose clock runs ahead.</summary>
+    static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(250);
+
+    public async Task Consume(ConsumeContext<Integration.PublishConversation> context)
+    {
+        var id = context.Message.ConversationId;
+        var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);
+        var state = stream.Aggregate;
+        if (state is null || state.Status != ConversationStatus.Held) return;
+
+        var now = clock.GetUtcNow();
+        if (state.PublishAt > now + EarlyTolerance)
+        {
+            // Revised since this was scheduled, or early: the latest hold decides.
+            await scheduling.ScheduleAsync(context, id, state.Revision, state.PublishAt);
+            return;
+        }
+        await PublishAsync(stream, state, now, Vocabulary.PublishedBecauseHoldEnded, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<Integration.PublicationRequested> context)
+    {
+        var id = context.Message.ConversationId;
+        var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);
+        var state = stream.Aggregate;
+        if (state is null || state.Status != ConversationStatus.Held) return;
+        if (state.Revision != context.Message.Revision) return; // changed after the request: the new revision is held again
+        await PublishAsync(stream, state, clock.GetUtcNow(), Vocabulary.PublishedOnRequest, context.CancellationToken);
+        await PublicationScheduling.CancelAsync(context, id);
+    }
+
+    async Task PublishAsync(IEventStream<ConversationState> stream, ConversationState state, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        if (ShareLMTelemetry.CurrentTraceParent() is { } traceParent) session.SetHeader(ShareLMTelemetry.TraceParentHeader, traceParent);
+        stream.AppendOne(new ConversationPublished(state.Id, state.Revision, now, reason));
+        await session.SaveChangesAsync(cancellationToken);
+        ShareLMTelemetry.Published.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        logger.LogInformation("Published conversation {ConversationId} revision {Revision} ({Reason})", state.Id, state.Revision, reason);
+    }
+}

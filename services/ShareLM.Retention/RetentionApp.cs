@@ -1,0 +1,56 @@
+using MassTransit;
+using Npgsql;
+using ShareLM.Retention.Erasure;
+using ShareLM.Retention.Holds;
+using ShareLM.Retention.Publication;
+using ShareLM.Retention.Scheduling;
+using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Hosting;
+using ShareLM.ServiceDefaults.Messaging;
+
+namespace ShareLM.Retention;
+
+/// <summary>
+/// Retention: the durable hold (its own PostgreSQL-backed scheduler endpoint), publication when a hold ends
+/// or on request, and erasure on deletion. Its HTTP surface is health and metrics only.
+/// </summary>
+public static class RetentionApp
+{
+    public const string ServiceName = "sharelm-retention";
+    public const string HoldsQueue = "sharelm-retention-holds";
+    public const string ErasureQueue = "sharelm-retention-erasure";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        PublicationScheduling.EnsureTokenConvention();
+
+        var postgres = ConnectionSettings.Postgres(builder.Configuration);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<SchedulerSettings>(builder.Configuration.GetSection(SchedulerSettings.Section));
+        builder.Services.AddSingleton<ScheduleStore>();
+        builder.Services.AddHostedService<ScheduledMessageDispatcher>();
+        builder.Services.AddSingleton<PublicationScheduling>();
+        builder.Services.AddSingleton<VacuumRequests>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VacuumRequests>());
+
+        builder.AddShareLMEventStore(ServiceName);
+        builder.AddShareLMBus(x =>
+        {
+            x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = BusSetup.SchedulerQueue);
+            x.AddConsumer<HoldScheduler>().Endpoint(e => e.Name = HoldsQueue);
+            x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
+            x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,234 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ShareLM.Retention.Scheduling;
+
+/// <summary>One pending message: MassTransit's envelope of the payload (ids only, never content) and where it goes.</summary>
+public sealed record ScheduledMessage(
+    Guid TokenId,
+    DateTimeOffset DueAt,
+    Uri Destination,
+    string Body,
+    string ContentType,
+    string MessageTypes,
+    Guid? MessageId,
+    Guid? CorrelationId,
+    Guid? ConversationId,
+    Guid? InitiatorId,
+    Guid? RequestId,
+    string? SourceAddress,
+    string? ResponseAddress,
+    string? FaultAddress,
+    DateTimeOffset? ExpirationTime,
+    string? HeadersJson,
+    string? TraceParent);
+
+/// <summary>
+/// The durable schedule: one row per token in PostgreSQL. Scheduling the same token again replaces the row
+/// (MassTransit's semantics: a token names one pending send). Due rows are claimed with
+/// FOR UPDATE SKIP LOCKED, so any number of dispatchers share the work without sending a row twice at once;
+/// a dispatcher that dies mid-send leaves its rows to the next one (at-least-once). Each insert NOTIFYs
+/// <see cref="Channel"/> so a dispatcher waiting for a later due time wakes for an earlier one.
+/// </summary>
+public sealed class ScheduleStore(NpgsqlDataSource dataSource)
+{
+    public const string Schema = "scheduler";
+    public const string Channel = "sharelm_scheduler";
+
+    readonly SemaphoreSlim _schemaGate = new(1, 1);
+    volatile bool _schemaReady;
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_schemaReady) return;
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schemaReady) return;
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            // Serialise first-time creation across instances.
+            await using var command = new NpgsqlCommand($"""
+                select pg_advisory_xact_lock(7342001);
+                create schema if not exists {Schema};
+                create table if not exists {Schema}.scheduled_messages (
+                    token_id uuid primary key,
+                    due_at timestamptz not null,
+                    destination text not null,
+                    body text not null,
+                    content_type text not null,
+                    message_types text not null,
+                    message_id uuid,
+                    correlation_id uuid,
+                    conversation_id uuid,
+                    initiator_id uuid,
+                    request_id uuid,
+                    source_address text,
+                    response_address text,
+                    fault_address text,
+                    expiration_time timestamptz,
+                    headers text,
+                    trace_parent text,
+                    scheduled_at timestamptz not null default now(),
+                    attempts int not null default 0
+                );
+                create index if not exists scheduled_messages_due on {Schema}.scheduled_messages (due_at);
+                """, connection);
+            await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                command.Transaction = tx;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+            }
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    public async Task UpsertAsync(ScheduledMessage message, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        var command = new NpgsqlBatchCommand($"""
+            insert into {Schema}.scheduled_messages as s
+                (token_id, due_at, destination, body, content_type, message_types, message_id, correlation_id, conversation_id,
+                 initiator_id, request_id, source_address, response_address, fault_address, expiration_time, headers, trace_parent)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            on conflict (token_id) do update set
+                due_at = excluded.due_at, destination = excluded.destination, body = excluded.body,
+                content_type = excluded.content_type, message_types = excluded.message_types, message_id = excluded.message_id,
+                correlation_id = excluded.correlation_id, conversation_id = excluded.conversation_id,
+                initiator_id = excluded.initiator_id, request_id = excluded.request_id, source_address = excluded.source_address,
+                response_address = excluded.response_address, fault_address = excluded.fault_address,
+                expiration_time = excluded.expiration_time, headers = excluded.headers, trace_parent = excluded.trace_parent,
+                scheduled_at = now(), attempts = 0
+            """);
+        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', '')"));
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = message.TokenId });
+        p.Add(new NpgsqlParameter { Value = message.DueAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter { Value = message.Destination.ToString() });
+        p.Add(new NpgsqlParameter { Value = message.Body });
+        p.Add(new NpgsqlParameter { Value = message.ContentType });
+        p.Add(new NpgsqlParameter { Value = message.MessageTypes });
+        AddNullable(p, message.MessageId);
+        AddNullable(p, message.CorrelationId);
+        AddNullable(p, message.ConversationId);
+        AddNullable(p, message.InitiatorId);
+        AddNullable(p, message.RequestId);
+        AddNullable(p, message.SourceAddress);
+        AddNullable(p, message.ResponseAddress);
+        AddNullable(p, message.FaultAddress);
+        p.Add(new NpgsqlParameter { Value = (object?)message.ExpirationTime?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        AddNullable(p, message.HeadersJson);
+        AddNullable(p, message.TraceParent);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"delete from {Schema}.scheduled_messages where token_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = tokenId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<long> PendingCountAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"select count(*) from {Schema}.scheduled_messages");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select min(due_at) from {Schema}.scheduled_messages");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
+    }
+
+    public async Task<IReadOnlySet<Guid>> PendingTokensAsync(IReadOnlyCollection<Guid> tokens, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"select token_id from {Schema}.scheduled_messages where token_id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = tokens.ToArray() });
+        var found = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetGuid(0));
+        return found;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due rows in a transaction, hands them to <paramref name="send"/>,
+    /// and deletes those it reports sent, all before committing. Rows whose send failed stay (and are retried).
+    /// </summary>
+    public async Task<int> DispatchDueAsync(int limit, Func<IReadOnlyList<ScheduledMessage>, Task<IReadOnlyList<Guid>>> send,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<ScheduledMessage>();
+        await using (var command = new NpgsqlCommand($"""
+            select token_id, due_at, destination, body, content_type, message_types, message_id, correlation_id, conversation_id,
+                   initiator_id, request_id, source_address, response_address, fault_address, expiration_time, headers, trace_parent
+            from {Schema}.scheduled_messages
+            where due_at <= now()
+            order by due_at
+            limit $1
+            for update skip locked
+            """, connection, tx))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(new ScheduledMessage(
+                    reader.GetGuid(0),
+                    reader.GetFieldValue<DateTimeOffset>(1),
+                    new Uri(reader.GetString(2)),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    NullableGuid(reader, 6), NullableGuid(reader, 7), NullableGuid(reader, 8), NullableGuid(reader, 9), NullableGuid(reader, 10),
+                    NullableString(reader, 11), NullableString(reader, 12), NullableString(reader, 13),
+                    reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+                    NullableString(reader, 15), NullableString(reader, 16)));
+            }
+        }
+        if (due.Count == 0)
+        {
+            await tx.CommitAsync(cancellationToken);
+            return 0;
+        }
+
+        var sent = await send(due);
+        var failed = due.Select(d => d.TokenId).Except(sent).ToArray();
+        await using (var settle = new NpgsqlBatch(connection, tx))
+        {
+            var delete = new NpgsqlBatchCommand($"delete from {Schema}.scheduled_messages where token_id = any($1)");
+            delete.Parameters.Add(new NpgsqlParameter { Value = sent.ToArray() });
+            var postpone = new NpgsqlBatchCommand(
+                $"update {Schema}.scheduled_messages set attempts = attempts + 1, due_at = now() + interval '2 seconds' where token_id = any($1)");
+            postpone.Parameters.Add(new NpgsqlParameter { Value = failed });
+            settle.BatchCommands.Add(delete);
+            settle.BatchCommands.Add(postpone);
+            await settle.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        return sent.Count;
+    }
+
+    static void AddNullable<T>(NpgsqlParameterCollection parameters, T? value) where T : struct =>
+        parameters.Add(new NpgsqlParameter { Value = value.HasValue ? value.Value : DBNull.Value });
+
+    static void AddNullable(NpgsqlParameterCollection parameters, string? value) =>
+        parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+
+    static Guid? NullableGuid(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetGuid(ordinal);
+    static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

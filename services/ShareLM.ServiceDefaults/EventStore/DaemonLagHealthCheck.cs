@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace ShareLM.ServiceDefaults.EventStore;
+
+/// <summary>
+/// Readiness of a service's async projections or subscriptions: unhealthy when one of them lags the event
+/// store head by more than <see cref="MaxLag"/> events and has not moved for <see cref="StuckFor"/>.
+/// Progress is read from the database, so every instance reports the same, leader or not.
+/// </summary>
+public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<string> shardPrefixes) : IHealthCheck
+{
+    public long MaxLag { get; init; } = 10_000;
+    public TimeSpan StuckFor { get; init; } = TimeSpan.FromSeconds(60);
+
+    readonly Dictionary<string, (long Sequence, DateTimeOffset Since)> _lastSeen = new();
+    readonly Lock _gate = new();
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var lags = await DaemonProgress.ReadAsync(connectionString, cancellationToken);
+        var data = new Dictionary<string, object>();
+        var problems = new List<string>();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var prefix in shardPrefixes)
+        {
+            var shard = lags.Shards.FirstOrDefault(s => s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+            var position = shard?.Sequence ?? 0;
+            var lag = Math.Max(0, lags.Head - position);
+            data[prefix] = lag;
+            lock (_gate)
+            {
+                if (!_lastSeen.TryGetValue(prefix, out var seen) || seen.Sequence != position)
+                    _lastSeen[prefix] = seen = (position, now);
+                if (lag > MaxLag && now - seen.Since > StuckFor)
+                    problems.Add($"{prefix} is {lag} events behind and has not moved for {(now - seen.Since).TotalSeconds:0}s");
+            }
+        }
+        return problems.Count == 0
+            ? HealthCheckResult.Healthy("projections and subscriptions keep up", data)
+            : HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
+    }
+}
+
+public sealed record ShardPosition(string Name, long Sequence, DateTimeOffset? LastUpdated);
+
+public sealed record DaemonProgressReport(long Head, IReadOnlyList<ShardPosition> Shards);
+
+public static class DaemonProgress
+{
+    public static async Task<DaemonProgressReport> ReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            select coalesce((select max(seq_id) from {EventStoreSetup.Schema}.mt_events), 0);
+            select name, last_seq_id, last_updated from {EventStoreSetup.Schema}.mt_event_progression order by name;
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var head = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        var shards = new List<ShardPosition>();
+        while (await reader.ReadAsync(cancellationToken))
+            shards.Add(new ShardPosition(reader.GetString(0), reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
+        return new DaemonProgressReport(head, shards);
+    }
+}

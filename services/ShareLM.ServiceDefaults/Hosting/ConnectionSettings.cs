@@ -1,0 +1,79 @@
+using Npgsql;
+
+namespace ShareLM.ServiceDefaults.Hosting;
+
+/// <summary>
+/// Where PostgreSQL and RabbitMQ are. Both accept URIs (what deploy/local writes to .local/sharelm.env):
+/// <c>ConnectionStrings:Postgres</c> as a libpq URI or an Npgsql keyword string, and
+/// <c>ConnectionStrings:RabbitMq</c> as an amqp URI (its path is the virtual host).
+/// </summary>
+public static class ConnectionSettings
+{
+    public const string PostgresKey = "Postgres";
+    public const string RabbitMqKey = "RabbitMq";
+
+    public static string Postgres(IConfiguration configuration) =>
+        ToNpgsql(configuration.GetConnectionString(PostgresKey)
+                 ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (a postgresql:// URI or an Npgsql connection string)."));
+
+    public static RabbitMqEndpoint RabbitMq(IConfiguration configuration) =>
+        RabbitMqEndpoint.Parse(configuration.GetConnectionString(RabbitMqKey)
+                               ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set (an amqp:// URI)."));
+
+    /// <summary>Turns a libpq URI (postgresql://user:pass@host:port/db?k=v) into an Npgsql connection string.</summary>
+    public static string ToNpgsql(string value)
+    {
+        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
+            !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return value;
+
+        var uri = new Uri(value);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2) builder.Password = Uri.UnescapeDataString(parts[1]);
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            var key = Uri.UnescapeDataString(kv[0]);
+            var val = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+            switch (key)
+            {
+                case "sslmode": builder.SslMode = Enum.Parse<SslMode>(val.Replace("-", ""), ignoreCase: true); break;
+                case "application_name": builder.ApplicationName = val; break;
+                case "connect_timeout": builder.Timeout = int.Parse(val, System.Globalization.CultureInfo.InvariantCulture); break;
+                default: builder[key] = val; break;
+            }
+        }
+        return builder.ConnectionString;
+    }
+}
+
+public sealed record RabbitMqEndpoint(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    public static RabbitMqEndpoint Parse(string value)
+    {
+        var uri = new Uri(value);
+        if (uri.Scheme is not ("amqp" or "rabbitmq"))
+            throw new InvalidOperationException($"ConnectionStrings:RabbitMq must be an amqp:// URI, not '{uri.Scheme}://'.");
+        var user = "guest";
+        var password = "guest";
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            user = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2) password = Uri.UnescapeDataString(parts[1]);
+        }
+        var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        return new RabbitMqEndpoint(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port),
+            vhost.Length == 0 ? "/" : vhost, user, password);
+    }
+}

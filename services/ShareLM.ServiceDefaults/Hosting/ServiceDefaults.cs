@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using ShareLM.ServiceDefaults.Http;
+using ShareLM.ServiceDefaults.Resilience;
+using ShareLM.ServiceDefaults.Telemetry;
+
+namespace ShareLM.ServiceDefaults.Hosting;
+
+/// <summary>
+/// What every service gets: structured JSON logs carrying trace ids, OpenTelemetry traces and metrics
+/// (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, Prometheus at /metrics), /health/live and /health/ready,
+/// RFC 7807 problems with 503 + Retry-After for an unavailable dependency, and the resilience pipelines.
+/// </summary>
+public static class ServiceDefaults
+{
+    public const string ReadyTag = "ready";
+    public const string PostgresCheck = "postgresql";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        builder.Services.Configure<HoldSettings>(builder.Configuration.GetSection(HoldSettings.Section));
+        builder.Services.AddShareLMResilience();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DependencyFailureHandler>();
+        builder.Services.Configure<KestrelServerOptions>(o =>
+        {
+            o.AddServerHeader = false;
+            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .WithTracing(t => t
+                .AddSource(ShareLMTelemetry.SourceName, "MassTransit", "Marten")
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
+                    !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/metrics"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddMeter(ShareLMTelemetry.SourceName, "MassTransit", "Marten", "Npgsql")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+
+        var postgres = ConnectionSettings.Postgres(builder.Configuration);
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
+            .AddCheck(PostgresCheck, new PostgresHealthCheck(postgres), HealthStatus.Unhealthy, [ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth });
+        // MassTransit tags its bus check "ready" too, so readiness covers PostgreSQL, RabbitMQ and daemon lag.
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+            }),
+        });
+    }
+}
+
+/// <summary>Readiness of PostgreSQL: a connection and a round trip within a few seconds.</summary>
+public sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
+{
+    readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, Pooling = false }.ConnectionString;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var connection = new NpgsqlConnection(_connectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL unreachable", e);
+        }
+    }
+}
