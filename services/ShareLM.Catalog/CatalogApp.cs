@@ -23,6 +23,7 @@ public sealed class CatalogSettings
 /// </summary>
 public static class CatalogApp
 {
+    public const string DefaultUrl = "http://127.0.0.1:5082";
     public const string ServiceName = "sharelm-catalog";
     public const int DaemonLockId = 740_301;
     const string DevelopmentSecret = "sharelm-development-release-secret";
@@ -30,8 +31,7 @@ public static class CatalogApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults(ServiceName);
+        builder.AddServiceDefaults(ServiceName, DefaultUrl);
         var settings = builder.Configuration.GetSection(CatalogSettings.Section).Get<CatalogSettings>() ?? new CatalogSettings();
         var secret = string.IsNullOrEmpty(settings.ReleaseSecret) ? DevelopmentSecret : settings.ReleaseSecret;
         var pseudonyms = new Pseudonymizer(secret);
@@ -58,6 +58,8 @@ public static class CatalogApp
             _ => new DaemonLagHealthCheck(postgres, [CatalogProjection.Name]),
             Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
 
+        // Last, so that a host (the tests) can replace or add anything.
+        configure?.Invoke(builder);
         var app = builder.Build();
         if (string.IsNullOrEmpty(settings.ReleaseSecret))
             app.Logger.LogWarning("Catalog:ReleaseSecret is not set; using the development secret. Set one per release.");

@@ -36,6 +36,7 @@ public sealed class IngestSettings
 /// </summary>
 public static class IngestApp
 {
+    public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string ServiceName = "sharelm-ingest";
     public const int DaemonLockId = 740_101;
     public const string ContributorRateLimit = "contributor";
@@ -43,8 +44,7 @@ public static class IngestApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults(ServiceName);
+        builder.AddServiceDefaults(ServiceName, DefaultUrl);
         var settings = builder.Configuration.GetSection(IngestSettings.Section).Get<IngestSettings>() ?? new IngestSettings();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -88,6 +88,8 @@ public static class IngestApp
                 ClientAddress(http), _ => PerMinute(settings.LegacyUploadsPerMinutePerAddress)));
         });
 
+        // Last, so that a host (the tests) can replace or add anything.
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

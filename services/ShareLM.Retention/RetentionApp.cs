@@ -16,6 +16,7 @@ namespace ShareLM.Retention;
 /// </summary>
 public static class RetentionApp
 {
+    public const string DefaultUrl = "http://127.0.0.1:5081";
     public const string ServiceName = "sharelm-retention";
     public const string HoldsQueue = "sharelm-retention-holds";
     public const string ErasureQueue = "sharelm-retention-erasure";
@@ -23,8 +24,7 @@ public static class RetentionApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults(ServiceName);
+        builder.AddServiceDefaults(ServiceName, DefaultUrl);
         PublicationScheduling.EnsureTokenConvention();
 
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
@@ -47,6 +47,8 @@ public static class RetentionApp
             x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
         });
 
+        // Last, so that a host (the tests) can replace or add anything.
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -12,13 +12,15 @@ public static class ConnectionSettings
     public const string PostgresKey = "Postgres";
     public const string RabbitMqKey = "RabbitMq";
 
+    /// <summary>What deploy/local/up.sh runs; used when nothing is configured.</summary>
+    public const string LocalPostgres = "postgresql://postgres@127.0.0.1:55432/sharelm";
+    public const string LocalRabbitMq = "amqp://guest:guest@127.0.0.1:55672/";
+
     public static string Postgres(IConfiguration configuration) =>
-        ToNpgsql(configuration.GetConnectionString(PostgresKey)
-                 ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (a postgresql:// URI or an Npgsql connection string)."));
+        ToNpgsql(configuration.GetConnectionString(PostgresKey) is { Length: > 0 } value ? value : LocalPostgres);
 
     public static RabbitMqEndpoint RabbitMq(IConfiguration configuration) =>
-        RabbitMqEndpoint.Parse(configuration.GetConnectionString(RabbitMqKey)
-                               ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set (an amqp:// URI)."));
+        RabbitMqEndpoint.Parse(configuration.GetConnectionString(RabbitMqKey) is { Length: > 0 } value ? value : LocalRabbitMq);
 
     /// <summary>Turns a libpq URI (postgresql://user:pass@host:port/db?k=v) into an Npgsql connection string.</summary>
     public static string ToNpgsql(string value)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -25,9 +26,18 @@ public static class ServiceDefaults
     public const string ReadyTag = "ready";
     public const string PostgresCheck = "postgresql";
 
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    /// <param name="defaultUrl">Where the service listens unless <c>--urls</c> / <c>ASPNETCORE_URLS</c> say otherwise.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, string defaultUrl)
     {
+        // Defaults live in code (there is no appsettings.json); environment variables and arguments override them.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(defaultUrl);
         builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Information);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        builder.Logging.AddFilter("Marten", LogLevel.Warning);
+        builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test against a PostgreSQL and a RabbitMQ of its own (fresh state, free loopback ports), then
+# tears them down and prints one line "N passed, N failed, N skipped". Exits non-zero on any failure.
+# Extra arguments go to dotnet test, e.g.  deploy/local/test.sh --filter "FullyQualifiedName~Redaction"
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+infra="$root/deploy/local/infra.sh"
+run="$root/.local/test-run-$$"
+results="$run/results"
+
+if ! command -v dotnet >/dev/null; then echo "The .NET 10 SDK is required: 'dotnet' is not on PATH." >&2; echo "0 passed, 1 failed"; exit 1; fi
+"$infra" install || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p "$run" "$results"
+
+cleanup() {
+  "$infra" rabbitmq stop "$run/rabbitmq" >/dev/null 2>&1 || true
+  "$infra" postgres stop "$run/postgres" >/dev/null 2>&1 || true
+  local data; data=$(readlink -f "$run/postgres/data" 2>/dev/null || true)
+  rm -rf "$run"
+  case "$data" in /var/tmp/sharelm-pg.*) rm -rf "$data" ;; esac
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pg=$("$infra" free-port); amqp=$("$infra" free-port); mgmt=$("$infra" free-port); dist=$("$infra" free-port); epmd=$("$infra" free-port)
+echo "test PostgreSQL on $pg, RabbitMQ on $amqp (management $mgmt)"
+"$infra" postgres start "$run/postgres" "$pg" || { echo "0 passed, 1 failed"; exit 1; }
+"$infra" rabbitmq start "$run/rabbitmq" "$amqp" "$mgmt" "$dist" "$epmd" || { echo "0 passed, 1 failed"; exit 1; }
+
+export SHARELM_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$pg/postgres"
+export SHARELM_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$amqp/"
+export SHARELM_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:$mgmt"
+export SHARELM_TEST_INFRA="$infra"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! dotnet build "$root/ShareLM.sln" -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test "$root/ShareLM.sln" -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 8m "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
+  echo "dotnet test exited with $status without a failed test: counting the run as one failure"
+  failed=1
+fi
+if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs ShareLM on this machine: PostgreSQL and RabbitMQ on loopback (state in .local/), then the three
+# services. Installs PostgreSQL and RabbitMQ if missing. Safe to run again: it starts whatever is not
+# running and leaves the rest alone. Settings pass through the environment in the ASP.NET Core way,
+# e.g.  Retention__HoldWindow=00:00:05 deploy/local/up.sh
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+require_dotnet
+mkdir -p "$state/pids" "$state/logs"
+
+"$infra" install
+"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT"
+psql_admin() { psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+if [ "$(psql_admin -c "select 1 from pg_database where datname = '$SHARELM_DATABASE'")" != 1 ]; then
+  psql_admin -c "create database \"$SHARELM_DATABASE\""
+fi
+echo "PostgreSQL  127.0.0.1:$SHARELM_PG_PORT (database $SHARELM_DATABASE)"
+"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT"
+echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (management http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT, guest/guest)"
+
+export ConnectionStrings__Postgres="postgresql://postgres@127.0.0.1:$SHARELM_PG_PORT/$SHARELM_DATABASE"
+export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$SHARELM_AMQP_PORT/"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+
+cat > "$state/sharelm.env" <<ENV
+SHARELM_POSTGRES_URL=$ConnectionStrings__Postgres
+SHARELM_RABBITMQ_URL=$ConnectionStrings__RabbitMq
+SHARELM_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT
+SHARELM_INGEST_URL=http://127.0.0.1:$SHARELM_INGEST_PORT
+SHARELM_RETENTION_URL=http://127.0.0.1:$SHARELM_RETENTION_PORT
+SHARELM_CATALOG_URL=http://127.0.0.1:$SHARELM_CATALOG_PORT
+ENV
+
+to_start=()
+for s in "${services[@]}"; do
+  if "$infra" alive "$state/pids/$s.pid"; then echo "$s already running (pid $(cat "$state/pids/$s.pid"))"; else to_start+=("$s"); fi
+done
+
+if [ ${#to_start[@]} -gt 0 ]; then
+  echo "Building the services..."
+  for s in "${to_start[@]}"; do
+    dotnet build "$root/services/ShareLM.$s/ShareLM.$s.csproj" -c Release -nologo -v q -clp:ErrorsOnly >"$state/logs/build-$s.log" 2>&1 \
+      || { cat "$state/logs/build-$s.log" >&2; exit 1; }
+  done
+  for s in "${to_start[@]}"; do
+    port=$(service_port "$s")
+    bin="$root/services/ShareLM.$s/bin/Release/net10.0"
+    (cd "$bin" && exec nohup dotnet "ShareLM.$s.dll" --urls "http://127.0.0.1:$port" </dev/null >>"$state/logs/$s.log" 2>&1) &
+    echo $! > "$state/pids/$s.pid"
+  done
+fi
+
+for s in "${services[@]}"; do
+  port=$(service_port "$s")
+  ok=0
+  for _ in $(seq 1 240); do
+    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then ok=1; break; fi
+    if ! "$infra" alive "$state/pids/$s.pid"; then break; fi
+    sleep 0.5
+  done
+  if [ $ok != 1 ]; then
+    echo "$s did not become ready; last log lines ($state/logs/$s.log):" >&2
+    tail -n 20 "$state/logs/$s.log" >&2 || true
+    exit 1
+  fi
+done
+
+echo
+echo "ShareLM is up:"
+echo "  Ingest     http://127.0.0.1:$SHARELM_INGEST_PORT"
+echo "  Retention  http://127.0.0.1:$SHARELM_RETENTION_PORT"
+echo "  Catalog    http://127.0.0.1:$SHARELM_CATALOG_PORT"
+echo "Settings: $state/sharelm.env   Logs: $state/logs/   Stop: deploy/local/down.sh"

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace ShareLM.Testing;
+
+public sealed record StackOptions
+{
+    public TimeSpan HoldWindow { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan LegacyHoldWindow { get; init; } = TimeSpan.Zero;
+    public Dictionary<string, string?> Settings { get; init; } = new();
+    public Service[] Services { get; init; } = [Service.Ingest, Service.Retention, Service.Catalog];
+    public Action<Service, WebApplicationBuilder>? Configure { get; init; }
+}
+
+/// <summary>The three services in-process against one <see cref="IsolatedEnvironment"/>.</summary>
+public sealed class ServiceStack : IAsyncDisposable
+{
+    readonly Dictionary<Service, ServiceHost> _hosts = new();
+
+    public required IsolatedEnvironment Environment { get; init; }
+    public required StackOptions Options { get; init; }
+    public required string LogFile { get; init; }
+
+    public ServiceHost this[Service service] => _hosts[service];
+    public HttpClient Ingest { get; private set; } = null!;
+    public HttpClient Catalog { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = Environment.ServiceSettings();
+            settings["Retention:HoldWindow"] = Options.HoldWindow.ToString("c");
+            settings["Retention:LegacyHoldWindow"] = Options.LegacyHoldWindow.ToString("c");
+            settings["Ingest:ContributorRequestsPerMinute"] = "100000";
+            settings["Ingest:RegistrationsPerMinutePerAddress"] = "100000";
+            settings["Ingest:LegacyUploadsPerMinutePerAddress"] = "100000";
+            settings["Catalog:ReleaseSecret"] = "test-release-secret";
+            foreach (var (key, value) in Options.Settings) settings[key] = value;
+            return settings;
+        }
+    }
+
+    public static async Task<ServiceStack> StartAsync(IsolatedEnvironment environment, StackOptions? options = null)
+    {
+        var stack = new ServiceStack
+        {
+            Environment = environment,
+            Options = options ?? new StackOptions(),
+            LogFile = Path.Combine(Path.GetTempPath(), $"sharelm-test-{environment.Name}.log"),
+        };
+        // One at a time: the first creates the schema (Marten serialises migrations with a lock anyway).
+        foreach (var service in stack.Options.Services) await stack.StartAsync(service);
+        return stack;
+    }
+
+    public async Task StartAsync(Service service)
+    {
+        if (_hosts.TryGetValue(service, out var existing) && existing.Running) return;
+        var configure = Options.Configure;
+        if (_hosts.TryGetValue(service, out existing))
+        {
+            await existing.StartAsync(Settings, b => configure?.Invoke(service, b), LogFile);
+        }
+        else
+        {
+            _hosts[service] = await ServiceHost.StartAsync(service, Settings, b => configure?.Invoke(service, b), LogFile);
+        }
+        if (service == Service.Ingest) Ingest = _hosts[service].CreateClient();
+        if (service == Service.Catalog) Catalog = _hosts[service].CreateClient();
+    }
+
+    public Task StopAsync(Service service) => _hosts.TryGetValue(service, out var host) ? host.StopAsync() : Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts.Values.Reverse()) await host.DisposeAsync();
+        Ingest?.Dispose();
+        Catalog?.Dispose();
+    }
+}
