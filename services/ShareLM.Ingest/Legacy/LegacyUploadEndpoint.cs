@@ -74,7 +74,7 @@ public static class LegacyUploadEndpoint
         return (new CaptureRequest(upload.ConversationId, string.IsNullOrWhiteSpace(upload.PageUrl) ? null : upload.PageUrl, null, messages, rate, null), null);
     }
 
-    static async Task<Results<Ok<LegacyAnswer>, ProblemHttpResult>> UploadAsync(
+    static async Task<Results<JsonHttpResult<LegacyAnswer>, ProblemHttpResult>> UploadAsync(
         HttpContext http, ConversationWriter writer, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
     {
         var (upload, problem) = await StrictJson.ReadAsync<LegacyUpload>(http.Request, StrictJson.Legacy);
@@ -95,7 +95,7 @@ public static class LegacyUploadEndpoint
             new Demographics(metadata?.Age, metadata?.Gender, metadata?.Location), hold.Value.LegacyHoldWindow);
         var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), cancellationToken);
         if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
-        return TypedResults.Ok(new LegacyAnswer("Conversation received", id));
+        return TypedResults.Json(new LegacyAnswer("Conversation received", id), StrictJson.Legacy);
     }
 
     // Validation speaks the /v1 names; the legacy body has its own.

@@ -37,13 +37,17 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return new RedactionResult(text, []);
         var found = new List<RedactedSpan>();
+        // Runs shaped like an IBAN but failing its checksum are still account-number-like: no digit group
+        // inside one is taken for a phone or card number.
+        var ibanShaped = IbanPattern().Matches(text).Select(m => (m.Index, End: m.Index + m.Length)).ToList();
+        bool InsideIbanShape(Match m) => ibanShaped.Any(r => m.Index < r.End && r.Index < m.Index + m.Length);
         Collect(found, text, EmailPattern(), Email, IsEmail);
         Collect(found, text, IbanPattern(), Iban, IsIban);
-        Collect(found, text, CardPattern(), CreditCard, IsCard);
+        Collect(found, text, CardPattern(), CreditCard, (t, m) => !InsideIbanShape(m) && IsCard(t, m));
         Collect(found, text, MacPattern(), Mac, (_, _) => true);
         Collect(found, text, IPv6Candidate(), IPv6, IsIPv6);
         Collect(found, text, IPv4Pattern(), IPv4, IsIPv4);
-        Collect(found, text, PhonePattern(), Phone, IsPhone);
+        Collect(found, text, PhonePattern(), Phone, (t, m) => !InsideIbanShape(m) && IsPhone(t, m));
         if (found.Count == 0) return new RedactionResult(text, []);
 
         found.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -139,7 +143,7 @@ public static partial class Redactor
         return true;
     }
 
-    [GeneratedRegex(@"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
@@ -157,10 +161,10 @@ public static partial class Redactor
     [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\.?\d)", RegexOptions.CultureInvariant)]
     private static partial Regex IPv4Pattern();
 
-    [GeneratedRegex(@"(?:(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}|(?<![\w(])\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|(?<![\w.-])\d{3}[.-]\d{3}[.-]\d{4}|(?<![\w.-])\d{3} \d{3} \d{4}|(?<![\w.-])0\d{1,4}[ -]\d{3,4}[ -]\d{3,4})(?![\w-]|\.\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,8}){1,4}|(?<![\w(])\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|(?<![\w.-])\d{3}[.-]\d{3}[.-]\d{4}|(?<![\w.-])\d{3} \d{3} \d{4}|(?<![\w.-])0\d{1,4}[ -]\d{3,4}[ -]\d{3,4})(?![\w-]|\.\d)", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"(?i)(version|release|build|ver\.?)\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?i)\b(version|release|build|ver\.?)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex VersionWord();
 
     [GeneratedRegex(@"(?i)(isbn(-1[03])?:?|order|invoice|ticket|ref(erence)?|#|no\.)\s*$", RegexOptions.CultureInvariant)]

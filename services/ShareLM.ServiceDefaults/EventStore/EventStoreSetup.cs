@@ -29,6 +29,11 @@ public static class EventStoreSetup
         this IHostApplicationBuilder builder, string applicationName, Action<StoreOptions>? configure = null)
     {
         var connectionString = ConnectionSettings.Postgres(builder.Configuration);
+        builder.Services.AddSingleton<EventStoreMigration>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventStoreMigration>());
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("schema",
+            sp => sp.GetRequiredService<EventStoreMigration>(), Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy,
+            [Hosting.ServiceDefaults.ReadyTag]));
         return builder.Services
             .AddMarten(_ =>
             {
@@ -37,8 +42,7 @@ public static class EventStoreSetup
                 configure?.Invoke(options);
                 return options;
             })
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .UseLightweightSessions();
     }
 
     public static void Configure(StoreOptions options, string connectionString, string applicationName)

@@ -1,0 +1,66 @@
+using Npgsql;
+using Xunit;
+
+namespace ShareLM.Testing;
+
+/// <summary>A test class's own environment and in-process services, started once for the class.</summary>
+public class StackFixture : IAsyncLifetime
+{
+    public IsolatedEnvironment Environment { get; private set; } = null!;
+    public ServiceStack Stack { get; private set; } = null!;
+
+    protected virtual StackOptions Options => new();
+
+    public HttpClient Ingest => Stack.Ingest;
+    public HttpClient Catalog => Stack.Catalog;
+
+    public async Task InitializeAsync()
+    {
+        Environment = await IsolatedEnvironment.CreateAsync(GetType().Name);
+        Stack = await ServiceStack.StartAsync(Environment, Options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Stack.DisposeAsync();
+        await Environment.DisposeAsync();
+    }
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await Environment.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public Task<long> EventCountAsync() => ScalarAsync("select count(*) from sharelm.mt_events");
+
+    public Task<long> EventCountAsync(Guid stream) => ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1", stream);
+
+    public async Task<List<(string Type, string Data, long Version)>> EventsAsync(Guid stream)
+    {
+        await using var connection = await Environment.OpenAsync();
+        await using var command = new NpgsqlCommand("select type, data::text, version from sharelm.mt_events where stream_id = $1 order by version", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = stream });
+        var events = new List<(string, string, long)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return events;
+    }
+}
+
+public sealed class IngestOnlyFixture : StackFixture
+{
+    protected override StackOptions Options => new()
+    {
+        Services = [Service.Ingest],
+        HoldWindow = TimeSpan.FromMinutes(10),
+        Settings = new() { ["Ingest:AllowedOrigins:0"] = "chrome-extension://sharelm" },
+    };
+}
+
+public sealed class FullStackFixture : StackFixture
+{
+    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromSeconds(3) };
+}
