@@ -23,3 +23,9 @@ public sealed record ConversationDeleted(Guid ConversationId, bool WasPublic, lo
 
 /// <summary>Command, sent by the scheduler when a hold ends: publish this revision if it is still the latest and still held.</summary>
 public sealed record PublishConversation(Guid ConversationId, int Revision, DateTimeOffset DueAt);
+
+/// <summary>Operator request to Retention: find held conversations whose schedule is missing or overdue and schedule them again.</summary>
+public sealed record ReconcileHolds(Guid RequestId, bool DryRun);
+
+/// <summary>What a reconciliation found and did.</summary>
+public sealed record HoldsReconciled(Guid RequestId, int Held, int Scheduled, int Missing, int Overdue, int Rescheduled, IReadOnlyList<Guid> Conversations);

@@ -20,6 +20,7 @@ public static class RetentionApp
     public const string ServiceName = "sharelm-retention";
     public const string HoldsQueue = "sharelm-retention-holds";
     public const string ErasureQueue = "sharelm-retention-erasure";
+    public const string OperationsQueue = "sharelm-retention-operations";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -35,6 +36,9 @@ public static class RetentionApp
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();
         builder.Services.AddSingleton<PublicationScheduling>();
+        builder.Services.AddSingleton<HoldReconciler>();
+        builder.Services.Configure<ReconciliationSettings>(builder.Configuration.GetSection(ReconciliationSettings.Section));
+        builder.Services.AddHostedService<PeriodicHoldReconciliation>();
         builder.Services.AddSingleton<VacuumRequests>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VacuumRequests>());
 
@@ -45,6 +49,7 @@ public static class RetentionApp
             x.AddConsumer<HoldScheduler>().Endpoint(e => e.Name = HoldsQueue);
             x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
             x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
+            x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = OperationsQueue);
         });
 
         // Last, so that a host (the tests) can replace or add anything.

@@ -1,0 +1,103 @@
+using Marten;
+using MassTransit;
+using ShareLM.Retention.Scheduling;
+using ShareLM.ServiceDefaults.EventStore;
+using Integration = ShareLM.Messages;
+
+namespace ShareLM.Retention.Holds;
+
+/// <summary>
+/// Rebuilds holds from the event store: every conversation whose write model says "held" must have a
+/// pending publication (its schedule row, token = conversation id) unless its hold is over, in which case it
+/// should already be published. Missing schedules are scheduled again; overdue ones are published now (the
+/// publisher re-checks the state, so this is safe to run at any time, and twice). Runs periodically and on
+/// an operator's request (<see cref="Integration.ReconcileHolds"/>).
+/// </summary>
+public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, IBus bus, ILogger<HoldReconciler> logger)
+{
+    /// <summary>A hold that ended this long ago without a publication is overdue.</summary>
+    public static TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    public async Task<Integration.HoldsReconciled> ReconcileAsync(Guid requestId, bool dryRun, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var held = await session.Query<ConversationState>()
+            .Where(c => c.Status == ConversationStatus.Held)
+            .Select(c => new HeldConversation(c.Id, c.Revision, c.PublishAt))
+            .ToListAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        int scheduled = 0, missing = 0, overdue = 0, rescheduled = 0;
+        var touched = new List<Guid>();
+        foreach (var chunk in held.Chunk(1_000))
+        {
+            var pending = await schedules.PendingTokensAsync(chunk.Select(c => c.Id).ToArray(), cancellationToken);
+            foreach (var c in chunk)
+            {
+                var isPending = pending.Contains(c.Id);
+                var isOverdue = c.PublishAt < now - OverdueAfter;
+                if (isPending && !isOverdue) { scheduled++; continue; }
+                if (isOverdue) overdue++; else missing++;
+                touched.Add(c.Id);
+                if (dryRun) continue;
+                var command = new Integration.PublishConversation(c.Id, c.Revision, c.PublishAt);
+                if (c.PublishAt <= now)
+                {
+                    var endpoint = await bus.GetSendEndpoint(PublicationScheduling.PublicationAddress);
+                    await endpoint.Send(command, cancellationToken);
+                }
+                else
+                {
+                    var scheduler = bus.CreateMessageScheduler(ShareLM.ServiceDefaults.Messaging.BusSetup.SchedulerAddress);
+                    await scheduler.ScheduleSend(PublicationScheduling.PublicationAddress, c.PublishAt.UtcDateTime, command, cancellationToken);
+                }
+                rescheduled++;
+            }
+        }
+        if (touched.Count > 0)
+            logger.LogWarning("Hold reconciliation: {Missing} missing and {Overdue} overdue of {Held} held; {Rescheduled} rescheduled",
+                missing, overdue, held.Count, rescheduled);
+        return new Integration.HoldsReconciled(requestId, held.Count, scheduled, missing, overdue, rescheduled, touched.Take(1_000).ToList());
+    }
+
+    sealed record HeldConversation(Guid Id, int Revision, DateTimeOffset PublishAt);
+}
+
+/// <summary>Answers an operator's <see cref="Integration.ReconcileHolds"/>.</summary>
+public sealed class ReconcileHoldsConsumer(HoldReconciler reconciler) : IConsumer<Integration.ReconcileHolds>
+{
+    public async Task Consume(ConsumeContext<Integration.ReconcileHolds> context)
+    {
+        var report = await reconciler.ReconcileAsync(context.Message.RequestId, context.Message.DryRun, context.CancellationToken);
+        await context.RespondAsync(report);
+    }
+}
+
+/// <summary>Runs the reconciliation now and then, so a lost schedule heals without an operator.</summary>
+public sealed class PeriodicHoldReconciliation(HoldReconciler reconciler, Microsoft.Extensions.Options.IOptions<ReconciliationSettings> settings,
+    ILogger<PeriodicHoldReconciliation> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = settings.Value.Interval;
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await reconciler.ReconcileAsync(Guid.NewGuid(), dryRun: false, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Periodic hold reconciliation failed; next attempt in {Interval}", interval);
+            }
+        }
+    }
+}
+
+public sealed class ReconciliationSettings
+{
+    public const string Section = "Retention:Reconciliation";
+    /// <summary>How often Retention checks that every held conversation has its schedule (zero: never).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using MassTransit;
+using ShareLM.Messages;
+using ShareLM.Retention.Holds;
+
+namespace ShareLM.Retention.Tests;
+
+/// <summary>The hold, publication and deletion with a hold of a few seconds, against real PostgreSQL and RabbitMQ.</summary>
+public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<FullStackFixture>
+{
+    [Fact]
+    public async Task A_conversation_is_held_then_published_once_when_its_hold_ends()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var accepted = await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("held-then-published"));
+        var id = Lifecycle.IdOf(accepted);
+        var publishAt = DateTimeOffset.Parse((string)accepted["publishAt"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Catalog.GetAsync($"/v1/records/{id}")).StatusCode);
+
+        await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        var publishedAt = DateTimeOffset.Parse(System.Text.Json.Nodes.JsonNode.Parse(
+            (await fixture.EventsAsync(id)).Single(e => e.Type == "conversation_published").Data)!["publishedAt"]!.ToString());
+        Assert.True(publishedAt >= publishAt, $"published at {publishedAt:O}, before the hold ended at {publishAt:O}");
+        Assert.Equal(1, await fixture.PublishedCountAsync(id));
+    }
+
+    [Fact]
+    public async Task A_conversation_deleted_inside_its_hold_is_never_published_even_if_a_publish_arrives_afterwards()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("deleted-in-hold")));
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Delete, $"/v1/conversations/{id}")).StatusCode);
+        await fixture.WaitForEventAsync(id, "conversation_deleted", TimeSpan.FromSeconds(20));
+
+        // A publication that was already on its way (or a stray one) arrives after the deletion.
+        var bus = fixture.Stack[Service.Retention].GetRequiredService<IBus>();
+        var endpoint = await bus.GetSendEndpoint(PublicationScheduling.PublicationAddress);
+        await endpoint.Send(new PublishConversation(id, 1, DateTimeOffset.UtcNow));
+        await Broker.WaitDrainedAsync(fixture.Environment, PublicationScheduling.PublicationQueue, TimeSpan.FromSeconds(20));
+        // And the scheduled one, past its hold, finds nothing either.
+        Assert.Equal(0, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", id));
+
+        Assert.Equal(0, await fixture.PublishedCountAsync(id));
+        Assert.Null(await fixture.Catalog.FeedEntryAsync(id));
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Catalog.GetAsync($"/v1/records/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revision_restarts_the_hold()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var first = await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("revised-in-hold", ("user", "first version of the question")));
+        var id = Lifecycle.IdOf(first);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var second = await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("revised-in-hold",
+            ("user", "first version of the question"), ("assistant", "an answer"), ("user", "a follow-up")));
+        var secondHoldEnds = DateTimeOffset.Parse((string)second["publishAt"]!);
+        Assert.True(secondHoldEnds > DateTimeOffset.Parse((string)first["publishAt"]!).AddSeconds(1.5));
+
+        var entry = await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication of the revision");
+        Assert.True(DateTimeOffset.UtcNow >= secondHoldEnds, "published before the restarted hold ended");
+        Assert.Equal(3, entry.Record!["conversation"]!.AsArray().Count);
+        Assert.Equal(1, await fixture.PublishedCountAsync(id));
+    }
+
+    [Fact]
+    public async Task A_change_after_publication_is_held_again_and_then_replaces_the_public_record()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("republished", ("user", "version one of this question"))));
+        var v1 = await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "first publication");
+        var accepted = await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("republished", ("user", "version one of this question"), ("assistant", "and its answer")));
+        Assert.Equal("held", (string)accepted["status"]!);
+        // Meanwhile the public record is still the first revision.
+        Assert.Single((await fixture.Catalog.FeedEntryAsync(id))!.Record!["conversation"]!.AsArray());
+        var v2 = await Eventually.Get(async () => await fixture.Catalog.FeedEntryAsync(id) is { } e && e.Cursor > v1.Cursor ? e : null,
+            TimeSpan.FromSeconds(20), "second publication");
+        Assert.Equal(2, v2.Record!["conversation"]!.AsArray().Count);
+        Assert.Equal(2, await fixture.PublishedCountAsync(id));
+        Assert.Single(await fixture.Catalog.WholeFeedAsync(), e => e.ConversationId == id);
+    }
+}
+
+/// <summary>With a hold of ten minutes: what happens without waiting for it.</summary>
+public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClassFixture<LongHoldFixture>
+{
+    [Fact]
+    public async Task Publish_now_publishes_at_once_and_cancels_the_schedule()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("publish-now")));
+        await Eventually.True(async () => await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", id) == 1,
+            TimeSpan.FromSeconds(20), "the hold to be scheduled");
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish")).StatusCode);
+        var entry = await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        Assert.Equal("upsert", entry.Op);
+        await Eventually.True(async () => await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", id) == 0,
+            TimeSpan.FromSeconds(20), "the schedule to be cancelled");
+        Assert.Contains("\"reason\": \"requested\"", (await fixture.EventsAsync(id)).Single(e => e.Type == "conversation_published").Data);
+    }
+
+    [Fact]
+    public async Task Deleting_a_published_conversation_takes_it_down_and_erases_it_from_the_whole_database()
+    {
+        var marker = "MARKER" + Guid.NewGuid().ToString("N");
+        var contributor = await fixture.Ingest.RegisterAsync(new { termsVersion = "2024-07", ageConfirmed = true, age = "33", gender = "x", location = "Loc" + marker });
+        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, new
+        {
+            conversationId = "erase-me",
+            pageUrl = $"https://chatgpt.com/c/{marker}",
+            messages = new[] { new { role = "user", content = $"please remember {marker} for me" }, new { role = "assistant", content = $"I will remember {marker}." } },
+        }));
+        await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
+        await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        // The contributor record holds the location; delete the account so that goes too.
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Delete, "/v1/me")).StatusCode);
+
+        await fixture.WaitForEventAsync(id, "conversation_deleted", TimeSpan.FromSeconds(20));
+        var entry = await Eventually.Get(async () => await fixture.Catalog.FeedEntryAsync(id) is { Op: "delete" } e ? e : null,
+            TimeSpan.FromSeconds(20), "the take-down in the feed");
+        Assert.Null(entry.Record);
+        Assert.Equal(HttpStatusCode.Gone, (await fixture.Catalog.GetAsync($"/v1/records/{id}")).StatusCode);
+        Assert.Contains("\"wasPublic\": true", (await fixture.EventsAsync(id)).Single(e => e.Type == "conversation_deleted").Data);
+
+        await Eventually.True(async () => (await DatabaseScan.TablesContainingAsync(fixture.Environment, marker)).Count == 0,
+            TimeSpan.FromSeconds(20), "the marker to leave every table");
+        Assert.DoesNotContain(marker, await DatabaseScan.DumpAsync(fixture.Environment));
+        // The stream still tells its story: ids, times, the deletion.
+        Assert.Equal(["conversation_captured", "publication_requested", "conversation_published", "deletion_requested", "conversation_deleted"],
+            (await fixture.EventsAsync(id)).Select(e => e.Type));
+    }
+}
