@@ -4,7 +4,10 @@ using Npgsql;
 using ShareLM.Catalog.Feed;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Catalog.DatasetCard;
 using ShareLM.Catalog.Records;
+using ShareLM.Catalog.Snapshots;
+using ShareLM.Catalog.Stats;
 using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Hosting;
 
@@ -15,6 +18,10 @@ public sealed class CatalogSettings
     public const string Section = "Catalog";
     /// <summary>Key of the pseudonymous user_id; a new secret is a new release (pseudonyms change).</summary>
     public string ReleaseSecret { get; set; } = "";
+    /// <summary>Where snapshot files are kept (default: a folder under the temp directory).</summary>
+    public string SnapshotDirectory { get; set; } = "";
+    /// <summary>Licence statement in the dataset card.</summary>
+    public string Licence { get; set; } = "odc-by";
 }
 
 /// <summary>
@@ -36,6 +43,12 @@ public static class CatalogApp
         var secret = string.IsNullOrEmpty(settings.ReleaseSecret) ? DevelopmentSecret : settings.ReleaseSecret;
         var pseudonyms = new Pseudonymizer(secret);
         builder.Services.AddSingleton(pseudonyms);
+        var projection = new CatalogProjection(pseudonyms);
+        builder.Services.AddSingleton(projection);
+        builder.Services.AddSingleton<CatalogRebuild>();
+        builder.Services.Configure<CatalogSettings>(builder.Configuration.GetSection(CatalogSettings.Section));
+        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton<StatsService>();
 
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
@@ -47,7 +60,7 @@ public static class CatalogApp
                 options.Projections.DaemonLockId = DaemonLockId;
                 // A take-down that fails to apply must stop the projection loudly, never be skipped.
                 options.Projections.Errors.SkipApplyErrors = false;
-                options.Projections.Add(new CatalogProjection(pseudonyms), ProjectionLifecycle.Async, CatalogProjection.Name, o =>
+                options.Projections.Add(projection, ProjectionLifecycle.Async, CatalogProjection.Name, o =>
                 {
                     o.TeardownDataOnRebuild = false;
                     o.BatchSize = 1_000;
@@ -66,7 +79,7 @@ public static class CatalogApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var v1 = app.MapGroup("/v1");
-        v1.MapFeed().MapRecords();
+        v1.MapFeed().MapRecords().MapSnapshots().MapStats().MapDatasetCard();
         app.MapDefaultEndpoints();
         return app;
     }

@@ -89,13 +89,18 @@ public static class LanguageDetector
     {
         var scores = FunctionWords.Keys.ToDictionary(k => k, _ => 0.0);
         var words = 0;
-        foreach (var token in Tokens(text))
+        var distinct = new HashSet<string>();
+        // One-letter tokens (loop variables, URL fragments, initials) are too ambiguous to count.
+        foreach (var token in Tokens(text).Where(t => t.Length > 1))
         {
             words++;
             if (WordIndex["all"].TryGetValue(token, out var languages))
+            {
+                distinct.Add(token);
                 foreach (var language in languages) scores[language] += 1.0 / languages.Length;
+            }
         }
-        if (words == 0) return Undetermined;
+        if (words < 3 || distinct.Count < 2) return Undetermined;
 
         // Letters that only some languages use settle close calls.
         void Boost(string language, string letters, double weight)

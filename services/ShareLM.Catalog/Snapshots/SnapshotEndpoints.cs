@@ -1,0 +1,31 @@
+using Microsoft.Net.Http.Headers;
+
+namespace ShareLM.Catalog.Snapshots;
+
+/// <summary>
+/// GET /v1/dataset.jsonl and /v1/dataset.parquet: the whole current dataset, stamped with the feed cursor
+/// it is consistent with (<c>X-Feed-Cursor</c>; in the Parquet file also as key-value metadata), so a mirror
+/// can load a snapshot and then follow the feed from that cursor.
+/// </summary>
+public static class SnapshotEndpoints
+{
+    public const string CursorHeader = "X-Feed-Cursor";
+
+    public static RouteGroupBuilder MapSnapshots(this RouteGroupBuilder group)
+    {
+        group.MapGet("/dataset.jsonl", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Jsonl, ct));
+        group.MapGet("/dataset.parquet", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Parquet, ct));
+        return group;
+    }
+
+    static async Task<IResult> ServeAsync(HttpContext http, SnapshotStore store, SnapshotFormat format, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.GetAsync(format, cancellationToken);
+        http.Response.Headers[CursorHeader] = snapshot.Cursor.ToString();
+        http.Response.Headers["X-Record-Count"] = snapshot.Records.ToString();
+        var name = format == SnapshotFormat.Jsonl ? "sharelm.jsonl" : "sharelm.parquet";
+        var type = format == SnapshotFormat.Jsonl ? "application/x-ndjson" : "application/vnd.apache.parquet";
+        return Results.File(snapshot.Path, type, name, lastModified: File.GetLastWriteTimeUtc(snapshot.Path),
+            entityTag: new EntityTagHeaderValue($"\"{format.ToString().ToLowerInvariant()}-{snapshot.Cursor}\""), enableRangeProcessing: true);
+    }
+}

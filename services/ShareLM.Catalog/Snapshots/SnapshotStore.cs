@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Parquet;
+using Parquet.Serialization;
+using ShareLM.Catalog.Projection;
+
+namespace ShareLM.Catalog.Snapshots;
+
+public enum SnapshotFormat { Jsonl, Parquet }
+
+public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFormat Format);
+
+/// <summary>
+/// Whole-dataset snapshots, made once per feed cursor and kept as files: a request at an unchanged cursor
+/// is served from the file; concurrent requests share one build. A snapshot is read inside one
+/// repeatable-read transaction, so it is exactly the dataset as of the cursor it is stamped with. Records
+/// are streamed from PostgreSQL to the file in batches, so memory does not grow with the dataset.
+/// </summary>
+public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings> settings, ILogger<SnapshotStore> logger)
+{
+    public const string CursorMetadataKey = "sharelm.feed_cursor";
+    public const int ParquetRowGroup = 10_000;
+    const int KeepPerFormat = 2;
+
+    readonly ConcurrentDictionary<(SnapshotFormat, long), Lazy<Task<Snapshot>>> _building = new();
+
+    string Directory
+    {
+        get
+        {
+            var dir = settings.Value.SnapshotDirectory is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(Path.GetTempPath(), "sharelm-catalog-snapshots",
+                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(db.ConnectionString)))[..16]);
+            System.IO.Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public async Task<long> HeadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"select coalesce(max(cursor), 0) from {CatalogSchema.Feed}");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<Snapshot> GetAsync(SnapshotFormat format, CancellationToken cancellationToken)
+    {
+        var head = await HeadAsync(cancellationToken);
+        var existing = Find(format, head);
+        if (existing is not null) return existing;
+        var build = _building.GetOrAdd((format, head), key => new Lazy<Task<Snapshot>>(() => BuildAsync(key.Item1, CancellationToken.None)));
+        try
+        {
+            return await build.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (build.Value.IsCompleted) _building.TryRemove((format, head), out _);
+        }
+    }
+
+    Snapshot? Find(SnapshotFormat format, long cursor)
+    {
+        var path = FileName(format, cursor);
+        var meta = path + ".count";
+        return File.Exists(path) && File.Exists(meta) ? new Snapshot(path, cursor, long.Parse(File.ReadAllText(meta)), format) : null;
+    }
+
+    string FileName(SnapshotFormat format, long cursor) =>
+        Path.Combine(Directory, $"dataset-{cursor:D20}.{(format == SnapshotFormat.Jsonl ? "jsonl" : "parquet")}");
+
+    async Task<Snapshot> BuildAsync(SnapshotFormat format, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        long cursor;
+        await using (var head = new NpgsqlCommand($"select coalesce(max(cursor), 0) from {CatalogSchema.Feed}", connection, tx))
+            cursor = (long)(await head.ExecuteScalarAsync(cancellationToken))!;
+        if (Find(format, cursor) is { } ready) return ready;
+
+        var target = FileName(format, cursor);
+        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        long records;
+        await using (var command = new NpgsqlCommand($"select record from {CatalogSchema.Feed} where op = 'upsert' order by cursor", connection, tx))
+        await using (var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken))
+        {
+            records = format == SnapshotFormat.Jsonl
+                ? await WriteJsonlAsync(reader, temporary, cancellationToken)
+                : await WriteParquetAsync(reader, temporary, cursor, cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        File.Move(temporary, target, overwrite: true);
+        await File.WriteAllTextAsync(target + ".count", records.ToString(), cancellationToken);
+        logger.LogInformation("Snapshot {Format} at cursor {Cursor}: {Records} records", format, cursor, records);
+        Prune(format);
+        return new Snapshot(target, cursor, records, format);
+    }
+
+    static async Task<long> WriteJsonlAsync(NpgsqlDataReader reader, string path, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await using var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 16);
+        writer.NewLine = "\n";
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            await writer.WriteLineAsync(reader.GetString(0));
+            count++;
+        }
+        return count;
+    }
+
+    static async Task<long> WriteParquetAsync(NpgsqlDataReader reader, string path, long cursor, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        var metadata = new Dictionary<string, string>
+        {
+            [CursorMetadataKey] = cursor.ToString(),
+            ["sharelm.schema_version"] = PublicRecord.CurrentSchemaVersion.ToString(),
+        };
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        var batch = new List<ParquetRecord>(ParquetRowGroup);
+        var first = true;
+        async Task FlushAsync()
+        {
+            // Each batch is one row group appended to the file: memory holds one batch, never the dataset.
+            await ParquetSerializer.SerializeAsync(batch, file, new ParquetOptions { Append = !first, CompressionMethod = CompressionMethod.Snappy },
+                metadata, cancellationToken);
+            first = false;
+            batch.Clear();
+        }
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            batch.Add(ParquetRecord.From(PublicRecord.FromJson(reader.GetString(0))!));
+            count++;
+            if (batch.Count == ParquetRowGroup) await FlushAsync();
+        }
+        if (batch.Count > 0 || first) await FlushAsync();
+        return count;
+    }
+
+    void Prune(SnapshotFormat format)
+    {
+        var extension = format == SnapshotFormat.Jsonl ? ".jsonl" : ".parquet";
+        foreach (var old in System.IO.Directory.GetFiles(Directory, "dataset-*" + extension).OrderDescending().Skip(KeepPerFormat))
+        {
+            try
+            {
+                File.Delete(old);
+                File.Delete(old + ".count");
+            }
+            catch (IOException)
+            {
+                // Being served right now; the next build prunes it.
+            }
+        }
+    }
+}

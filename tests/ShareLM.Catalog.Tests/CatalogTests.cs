@@ -1,0 +1,283 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using ShareLM.Catalog.Projection;
+
+namespace ShareLM.Catalog.Tests;
+
+public sealed class CatalogFixture : StackFixture
+{
+    // A long hold: tests publish with publish-now, so nothing publishes behind their back.
+    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10) };
+
+    public async Task<Guid> PublishAsync(Contributor contributor, object conversation)
+    {
+        var id = Guid.Parse((string)(await Ingest.CaptureAsync(contributor, conversation))["id"]!);
+        var response = await Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.Get(() => Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        return id;
+    }
+
+    public async Task DeleteAsync(Contributor contributor, Guid id)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await Ingest.SendAsync(contributor, HttpMethod.Delete, $"/v1/conversations/{id}")).StatusCode);
+        await Eventually.True(async () => await ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1 and type = 'conversation_deleted'", id) > 0,
+            TimeSpan.FromSeconds(20), "erasure");
+    }
+}
+
+/// <summary>The public dataset: feed, records, snapshots, stats, rebuilds.</summary>
+public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
+{
+    HttpClient Catalog => fixture.Catalog;
+
+    [Fact]
+    public async Task Publication_and_deletion_show_in_the_feed_and_only_once_public_conversations_leave_a_delete_entry()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("feed-public"));
+        var published = (await Catalog.FeedEntryAsync(id))!;
+        Assert.Equal("upsert", published.Op);
+
+        var neverPublic = Guid.Parse((string)(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("feed-held")))["id"]!);
+        await fixture.DeleteAsync(contributor, neverPublic);
+        await fixture.DeleteAsync(contributor, id);
+        var deleted = await Eventually.Get(async () => await Catalog.FeedEntryAsync(id) is { Op: "delete" } e ? e : null, TimeSpan.FromSeconds(20), "the delete entry");
+        Assert.True(deleted.Cursor > published.Cursor);
+
+        var feed = await Catalog.WholeFeedAsync();
+        Assert.Single(feed, e => e.ConversationId == id);
+        Assert.DoesNotContain(feed, e => e.ConversationId == neverPublic);
+        Assert.Equal(feed.Select(e => e.Cursor).Order(), feed.Select(e => e.Cursor));
+        Assert.Equal(feed.Count, feed.Select(e => e.Cursor).Distinct().Count());
+        Assert.Equal(HttpStatusCode.Gone, (await Catalog.GetAsync($"/v1/records/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Catalog.GetAsync($"/v1/records/{neverPublic}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_feed_pages_and_says_where_to_continue()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        for (var i = 0; i < 3; i++) await fixture.PublishAsync(contributor, Clients.SimpleConversation($"page-{i}"));
+        var first = await Catalog.FeedAsync(0, limit: 2);
+        Assert.Equal(2, first.Entries.Count);
+        Assert.Equal(first.Entries[^1].Cursor, first.NextCursor);
+        var second = await Catalog.FeedAsync(first.NextCursor, limit: 2);
+        Assert.All(second.Entries, e => Assert.True(e.Cursor > first.NextCursor));
+        var end = await Catalog.FeedAsync(first.Head, limit: 10);
+        Assert.Empty(end.Entries);
+        Assert.Equal(first.Head, end.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("after=-1")]
+    [InlineData("after=abc")]
+    [InlineData("after=99999999999999999999999")]
+    [InlineData("after=1.5")]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    [InlineData("limit=x")]
+    [InlineData("limit=-5")]
+    public async Task Bad_cursors_and_limits_are_400(string query)
+    {
+        var response = await Catalog.GetAsync($"/v1/feed?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_mirror_built_from_the_feed_equals_the_snapshot()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var kept = await fixture.PublishAsync(contributor, Clients.SimpleConversation("mirror-kept"));
+        var dropped = await fixture.PublishAsync(contributor, Clients.SimpleConversation("mirror-dropped"));
+        await fixture.DeleteAsync(contributor, dropped);
+        await Eventually.True(async () => (await Catalog.FeedEntryAsync(dropped))?.Op == "delete", TimeSpan.FromSeconds(20), "take-down");
+
+        var mirror = new Dictionary<Guid, string>();
+        foreach (var entry in await Catalog.WholeFeedAsync())
+        {
+            if (entry.Op == "upsert") mirror[entry.ConversationId] = entry.Record!.ToJsonString();
+            else mirror.Remove(entry.ConversationId);
+        }
+        var response = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cursor = long.Parse(response.Headers.GetValues("X-Feed-Cursor").Single());
+        Assert.Equal((await Catalog.FeedAsync(0, 1)).Head, cursor);
+        var snapshot = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .ToDictionary(r => Guid.Parse((string)r["conversation_id"]!), r => r.ToJsonString());
+        Assert.Equal(mirror.Keys.Order(), snapshot.Keys.Order());
+        foreach (var (id, record) in mirror) Assert.Equal(record, snapshot[id]);
+        Assert.Contains(kept, snapshot.Keys);
+        Assert.DoesNotContain(dropped, snapshot.Keys);
+    }
+
+    [Fact]
+    public async Task Snapshots_are_made_once_per_cursor()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-1"));
+        var a = await Catalog.GetAsync("/v1/dataset.jsonl");
+        var b = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.Equal(a.Headers.ETag, b.Headers.ETag);
+        Assert.Equal(a.Content.Headers.LastModified, b.Content.Headers.LastModified);
+        await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-2"));
+        var c = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.NotEqual(a.Headers.ETag, c.Headers.ETag);
+        Assert.True(long.Parse(c.Headers.GetValues("X-Feed-Cursor").Single()) > long.Parse(a.Headers.GetValues("X-Feed-Cursor").Single()));
+    }
+
+    [Fact]
+    public async Task The_parquet_snapshot_reads_back_with_the_schemas_nested_columns_in_duckdb()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = await fixture.PublishAsync(contributor, new
+        {
+            conversationId = "parquet-1",
+            pageUrl = "https://claude.ai/chat/1",
+            rating = "down",
+            messages = new object[]
+            {
+                new { role = "system", content = "Be brief." },
+                new { role = "user", content = "What is the boiling point of water at sea level in Celsius, please?" },
+                new { role = "assistant", content = "100 degrees.", rating = -1 },
+            },
+        });
+        var response = await Catalog.GetAsync("/v1/dataset.parquet");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cursor = response.Headers.GetValues("X-Feed-Cursor").Single();
+        var path = Path.Combine(Path.GetTempPath(), $"sharelm-test-{Guid.NewGuid():N}.parquet");
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+        try
+        {
+            using var duck = new DuckDBConnection("Data Source=:memory:");
+            duck.Open();
+            var schema = Query(duck, $"DESCRIBE SELECT * FROM read_parquet('{path}')").ToDictionary(r => (string)r[0], r => (string)r[1]);
+            Assert.Equal("VARCHAR", schema["conversation_id"]);
+            Assert.Equal("STRUCT(\"content\" VARCHAR, \"role\" VARCHAR)[]", schema["conversation"]);
+            Assert.Equal("VARCHAR", schema["model_name"]);
+            Assert.Equal("VARCHAR", schema["user_id"]);
+            Assert.Equal("VARCHAR", schema["timestamp"]);
+            Assert.Equal("VARCHAR", schema["source"]);
+            Assert.Equal("STRUCT(\"location\" VARCHAR, age VARCHAR, gender VARCHAR)", schema["user_metadata"]);
+            Assert.Equal("STRUCT(rate VARCHAR, \"language\" VARCHAR, redacted VARCHAR, toxic VARCHAR, title VARCHAR, custom_instruction VARCHAR, status VARCHAR, message_ratings INTEGER[])",
+                schema["conversation_metadata"]);
+            var row = Query(duck, $"""
+                SELECT conversation[1].role, conversation[3].content, model_name, conversation_metadata.rate,
+                       conversation_metadata.message_ratings::varchar, len(conversation)
+                FROM read_parquet('{path}') WHERE conversation_id = '{id}'
+                """).Single();
+            Assert.Equal("system", row[0]);
+            Assert.Equal("100 degrees.", row[1]);
+            Assert.Equal("claude", row[2]);
+            Assert.Equal("thumbdown", row[3]);
+            Assert.Equal("[-1]", row[4]);
+            Assert.Equal(3L, Convert.ToInt64(row[5]));
+            var metadata = Query(duck, $"SELECT key::varchar, value::varchar FROM parquet_kv_metadata('{path}')").ToDictionary(r => (string)r[0], r => (string)r[1]);
+            Assert.Equal(cursor, metadata["sharelm.feed_cursor"]);
+            var count = Convert.ToInt64(Query(duck, $"SELECT count(*) FROM read_parquet('{path}')").Single()[0]);
+            Assert.Equal(long.Parse(response.Headers.GetValues("X-Record-Count").Single()), count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    static List<object[]> Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    [Fact]
+    public async Task Pseudonyms_are_stable_per_contributor_and_never_the_contributor_id()
+    {
+        var alice = await fixture.Ingest.RegisterAsync();
+        var bob = await fixture.Ingest.RegisterAsync();
+        var a1 = await fixture.PublishAsync(alice, Clients.SimpleConversation("pseudo-a1"));
+        var a2 = await fixture.PublishAsync(alice, Clients.SimpleConversation("pseudo-a2"));
+        var b1 = await fixture.PublishAsync(bob, Clients.SimpleConversation("pseudo-b1"));
+        string UserId(Guid id) => (string)(Catalog.FeedEntryAsync(id).GetAwaiter().GetResult()!.Record!["user_id"])!;
+        Assert.Equal(UserId(a1), UserId(a2));
+        Assert.NotEqual(UserId(a1), UserId(b1));
+        var json = (await Catalog.FeedEntryAsync(a1))!.Record!.ToJsonString();
+        Assert.DoesNotContain(alice.Id.ToString(), json);
+        Assert.DoesNotContain(alice.Id.ToString("N"), json);
+        Assert.DoesNotContain("pseudo-a1", json);          // the client's conversation id
+        Assert.DoesNotContain("chatgpt.com/c/", json);     // the page URL
+        Assert.DoesNotContain(alice.Token, json);
+    }
+
+    [Fact]
+    public async Task Stats_and_the_dataset_card_describe_the_dataset()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        await fixture.PublishAsync(contributor, Clients.SimpleConversation("stats-1"));
+        var stats = JsonNode.Parse(await Catalog.GetStringAsync("/v1/stats"))!.AsObject();
+        var records = (long)stats["public_records"]!;
+        Assert.True(records >= 1);
+        Assert.Equal(records, stats["by_model"]!.AsObject().Sum(kv => (long)kv.Value!));
+        Assert.True((long)stats["by_source"]!["sharelm-extension"]! >= 1);
+        Assert.True((long)stats["by_language"]!["en"]! >= 1);
+        Assert.Equal(records, stats["by_day"]!.AsObject().Sum(kv => (long)kv.Value!));
+        Assert.True((long)stats["totals"]!["published"]! >= 1);
+
+        var card = await Catalog.GetStringAsync("/v1/dataset-card");
+        Assert.StartsWith("---\n", card);
+        Assert.Contains("dataset_info:", card);
+        Assert.Contains("- name: conversation", card);
+        Assert.Contains($"num_examples: {records}", card);
+        Assert.Contains("## Deletions", card);
+    }
+
+    [Fact]
+    public async Task Rebuilding_the_projection_from_scratch_yields_the_same_feed_content_above_the_old_head()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        await fixture.PublishAsync(contributor, Clients.SimpleConversation("rebuild-1"));
+        var revised = await fixture.PublishAsync(contributor, Clients.Conversation("rebuild-2", ("user", "first text of this question here")));
+        await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("rebuild-2", ("user", "first text of this question here"), ("assistant", "reply")));
+        await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{revised}/publish");
+        await Eventually.True(async () => (await Catalog.FeedEntryAsync(revised))!.Record!["conversation"]!.AsArray().Count == 2, TimeSpan.FromSeconds(20), "republication");
+        var gone = await fixture.PublishAsync(contributor, Clients.SimpleConversation("rebuild-3"));
+        await fixture.DeleteAsync(contributor, gone);
+        await Eventually.True(async () => (await Catalog.FeedEntryAsync(gone))?.Op == "delete", TimeSpan.FromSeconds(20), "take-down");
+
+        var before = (await Catalog.WholeFeedAsync()).ToDictionary(e => e.ConversationId, e => (e.Op, Record: e.Record?.ToJsonString()));
+        var oldHead = (await Catalog.FeedAsync(0, 1)).Head;
+
+        var rebuild = fixture.Stack[Service.Catalog].GetRequiredService<CatalogRebuild>();
+        var report = await rebuild.RunAsync(fromScratch: true, progress: null, CancellationToken.None);
+        Assert.True(report.EventsProcessed >= await fixture.EventCountAsync() - 5);
+
+        var after = await Catalog.WholeFeedAsync();
+        Assert.All(after, e => Assert.True(e.Cursor > oldHead, "a rebuilt entry reused an old cursor"));
+        Assert.Equal(before.Keys.Order(), after.Select(e => e.ConversationId).Order());
+        foreach (var entry in after)
+        {
+            Assert.Equal(before[entry.ConversationId].Op, entry.Op);
+            Assert.Equal(before[entry.ConversationId].Record, entry.Record?.ToJsonString());
+        }
+
+        // In place, with the services running: same content again; every record re-emitted above the head
+        // (delete entries are final and keep their place: a mirror already applied them).
+        var head = (await Catalog.FeedAsync(0, 1)).Head;
+        await rebuild.RunAsync(fromScratch: false, progress: null, CancellationToken.None);
+        var again = await Catalog.WholeFeedAsync();
+        Assert.All(again.Where(e => e.Op == "upsert"), e => Assert.True(e.Cursor > head));
+        Assert.Equal(before.Count, again.Count);
+        foreach (var entry in again) Assert.Equal(before[entry.ConversationId].Record, entry.Record?.ToJsonString());
+    }
+}
