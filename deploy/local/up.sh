@@ -21,6 +21,9 @@ echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (management http://127.0.0.1:$SHA
 export ConnectionStrings__Postgres="postgresql://postgres@127.0.0.1:$SHARELM_PG_PORT/$SHARELM_DATABASE"
 export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$SHARELM_AMQP_PORT/"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+# The key of the public pseudonyms: one per deployment (a new secret is a new release).
+if [ ! -s "$state/release-secret" ]; then (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/release-secret"); fi
+export Catalog__ReleaseSecret="${Catalog__ReleaseSecret:-$(cat "$state/release-secret")}"
 
 cat > "$state/sharelm.env" <<ENV
 SHARELM_POSTGRES_URL=$ConnectionStrings__Postgres
@@ -29,6 +32,7 @@ SHARELM_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT
 SHARELM_INGEST_URL=http://127.0.0.1:$SHARELM_INGEST_PORT
 SHARELM_RETENTION_URL=http://127.0.0.1:$SHARELM_RETENTION_PORT
 SHARELM_CATALOG_URL=http://127.0.0.1:$SHARELM_CATALOG_PORT
+SHARELM_RELEASE_SECRET=$Catalog__ReleaseSecret
 ENV
 
 to_start=()

@@ -20,7 +20,6 @@ public static class RetentionApp
     public const string ServiceName = "sharelm-retention";
     public const string HoldsQueue = "sharelm-retention-holds";
     public const string ErasureQueue = "sharelm-retention-erasure";
-    public const string OperationsQueue = "sharelm-retention-operations";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -49,7 +48,7 @@ public static class RetentionApp
             x.AddConsumer<HoldScheduler>().Endpoint(e => e.Name = HoldsQueue);
             x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
             x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
-            x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = OperationsQueue);
+            x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = BusSetup.RetentionOperationsQueue);
         });
 
         // Last, so that a host (the tests) can replace or add anything.

@@ -13,6 +13,10 @@ public static class BusSetup
     public const string SchedulerQueue = "sharelm-scheduler";
     public static readonly Uri SchedulerAddress = new($"exchange:{SchedulerQueue}");
 
+    /// <summary>Where operators' requests to Retention (hold reconciliation) go.</summary>
+    public const string RetentionOperationsQueue = "sharelm-retention-operations";
+    public static readonly Uri RetentionOperationsAddress = new($"exchange:{RetentionOperationsQueue}");
+
     /// <summary>Scheduled redelivery intervals after the immediate retries are spent; then the _error queue.</summary>
     public static readonly TimeSpan[] RedeliveryIntervals = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using ShareLM.Events;
+using ShareLM.ServiceDefaults.EventStore;
+using Weasel.Core;
+
+namespace ShareLM.Ops.Import;
+
+public sealed record ImportSummary(long Read, long Imported, long Duplicates, long Rejected, TimeSpan Elapsed, string RejectsFile)
+{
+    public double PerSecond => Elapsed.TotalSeconds > 0 ? Imported / Elapsed.TotalSeconds : Imported;
+}
+
+public sealed record ImportProgress(long Rows, long Imported, long Duplicates, long Rejected, long Position, long Length);
+
+/// <summary>
+/// Brings an upstream dataset into the collection as already-public conversations. Rows are read with flat
+/// memory, mapped and redacted in parallel, and written in batches with PostgreSQL COPY (Marten's bulk event
+/// append, and a bulk insert of their write models), not one append per conversation. Each conversation's id
+/// is a UUIDv5 of (source, upstream id or content hash): ids already in the store are skipped, so running
+/// the same import twice adds nothing and an interrupted import resumes where it stopped. Bad rows never
+/// abort the import: each is counted and written to the rejects file with its line or row number and why.
+/// </summary>
+public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource db)
+{
+    public int BatchSize { get; init; } = 5_000;
+
+    public async Task<ImportSummary> ImportAsync(string formatName, string path, string? source, string? rejectsPath,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!ImportFormats.All.TryGetValue(formatName, out var format))
+            throw new ArgumentException($"Unknown format '{formatName}'. Known: {string.Join(", ", ImportFormats.All.Keys)}.");
+        source = string.IsNullOrWhiteSpace(source) ? format.DefaultSource : source.Trim();
+        rejectsPath ??= path + ".rejects.jsonl";
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+
+        long read = 0, imported = 0, duplicates = 0, rejected = 0;
+        await using var rejects = new StreamWriter(rejectsPath, append: false);
+        await using var reader = new UpstreamReader(path);
+        var batch = new List<UpstreamRow>(BatchSize);
+
+        async Task FlushAsync()
+        {
+            var mapped = new (UpstreamRow Row, UpstreamConversation? Conversation, string? Reason)[batch.Count];
+            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var row = batch[i];
+                if (row.Row is null) { mapped[i] = (row, null, row.Error); return; }
+                try { mapped[i] = (row, format.Map(row.Row), null); }
+                catch (RowRejected e) { mapped[i] = (row, null, e.Message); }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException) { mapped[i] = (row, null, "unreadable row: " + e.Message); }
+            });
+            var now = DateTimeOffset.UtcNow;
+            var fresh = new Dictionary<Guid, ConversationImported>();
+            foreach (var (row, conversation, reason) in mapped)
+            {
+                if (conversation is null)
+                {
+                    rejected++;
+                                        // JSON Lines count lines, Parquet counts rows.
+                    var rejectedRow = new JsonObject { [reader.IsParquet ? "row" : "line"] = row.Number, ["reason"] = reason ?? "rejected" };
+                    if (row.Raw is not null) rejectedRow["raw"] = Truncate(row.Raw);
+                    await rejects.WriteLineAsync(rejectedRow.ToJsonString());
+                    continue;
+                }
+                var id = ConversationIds.ForImport(source, conversation.Identity);
+                if (fresh.ContainsKey(id)) { duplicates++; continue; }
+                fresh[id] = new ConversationImported(id, source, conversation.Identity, conversation.UpstreamUser, conversation.Model,
+                    conversation.Turns, conversation.Rating, conversation.Language, conversation.Toxic, conversation.Redacted,
+                    conversation.Demographics, conversation.Timestamp, now);
+            }
+            var existing = await ExistingAsync(fresh.Keys, cancellationToken);
+            duplicates += existing.Count;
+            var toWrite = fresh.Where(kv => !existing.Contains(kv.Key)).Select(kv => kv.Value).ToList();
+            if (toWrite.Count > 0)
+            {
+                // Write models first, then the streams: a crash in between leaves documents whose streams a
+                // re-run will still import (it skips by stream), never streams without their write model.
+                var states = toWrite.Select(e => new ConversationState().Fold([e])).ToList();
+                await store.BulkInsertDocumentsAsync(states, BulkInsertMode.IgnoreDuplicates, BatchSize, cancellationToken);
+                var streams = toWrite.Select(e => StreamAction.Start(store.Events, e.ConversationId, [e])).ToList();
+                foreach (var action in streams) action.AggregateType = typeof(ConversationState);
+                await store.BulkInsertEventsAsync(streams, BatchSize, cancellationToken);
+                imported += toWrite.Count;
+            }
+            read += batch.Count;
+            batch.Clear();
+            progress?.Report(new ImportProgress(read, imported, duplicates, rejected, reader.Position, reader.IsParquet ? reader.TotalRows ?? 0 : reader.Length));
+        }
+
+        await foreach (var row in reader.ReadAsync(cancellationToken))
+        {
+            batch.Add(row);
+            if (batch.Count >= BatchSize) await FlushAsync();
+        }
+        if (batch.Count > 0) await FlushAsync();
+        return new ImportSummary(read, imported, duplicates, rejected, stopwatch.Elapsed, rejectsPath);
+    }
+
+    async Task<HashSet<Guid>> ExistingAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"select id from {EventStoreSetup.Schema}.mt_streams where id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        var found = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetGuid(0));
+        return found;
+    }
+
+    static string? Truncate(string? raw) => raw is { Length: > 500 } ? raw[..500] + "…" : raw;
+}
