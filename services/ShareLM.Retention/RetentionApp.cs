@@ -34,6 +34,7 @@ public static class RetentionApp
         builder.Services.Configure<SchedulerSettings>(builder.Configuration.GetSection(SchedulerSettings.Section));
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();
+        builder.Services.AddHostedService<SchedulerMetrics>();
         builder.Services.AddSingleton<PublicationScheduling>();
         builder.Services.AddSingleton<HoldReconciler>();
         builder.Services.Configure<ReconciliationSettings>(builder.Configuration.GetSection(ReconciliationSettings.Section));

@@ -30,6 +30,7 @@ public static class BusSetup
         {
             x.SetKebabCaseEndpointNameFormatter();
             x.AddMessageScheduler(SchedulerAddress);
+            x.AddConsumeObserver<Telemetry.ConsumerFailureMetrics>();
             configure?.Invoke(x);
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {

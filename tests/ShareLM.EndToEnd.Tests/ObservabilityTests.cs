@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using Xunit.Abstractions;
+
+namespace ShareLM.EndToEnd.Tests;
+
+/// <summary>One conversation's lifecycle is one trace across the three services; every service exports its metrics.</summary>
+public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    IsolatedEnvironment _environment = null!;
+    ServiceStack _stack = null!;
+    readonly List<Activity> _spans = [];
+
+    public async Task InitializeAsync()
+    {
+        _environment = await IsolatedEnvironment.CreateAsync("traces");
+        _stack = await ServiceStack.StartAsync(_environment, new StackOptions
+        {
+            HoldWindow = TimeSpan.FromSeconds(2),
+            // Activity listeners are process-wide: one exporter on one host sees the spans of all three.
+            Configure = (service, builder) =>
+            {
+                if (service == Service.Ingest) builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans));
+            },
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stack.DisposeAsync();
+        await _environment.DisposeAsync();
+    }
+
+    List<Activity> Spans()
+    {
+        lock (_spans) return [.. _spans];
+    }
+
+    [Fact]
+    public async Task A_conversations_lifecycle_is_one_trace_from_the_request_to_the_catalog()
+    {
+        var contributor = await _stack.Ingest.RegisterAsync();
+        var id = Guid.Parse((string)(await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("traced")))["id"]!);
+        await Eventually.Get(() => _stack.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(30), "publication");
+
+        var request = Spans().Single(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/v1/conversations") && s.GetTagItem("http.request.method") as string == "POST");
+        var trace = request.TraceId;
+        bool InTrace(Activity s) => s.TraceId == trace || s.Links.Any(l => l.Context.TraceId == trace);
+        await Eventually.True(() => Task.FromResult(Spans().Any(s => InTrace(s) && s.DisplayName == "catalog.project conversation_published")),
+            TimeSpan.FromSeconds(10), "the catalog span");
+        var spans = Spans().Where(InTrace).ToList();
+        foreach (var s in spans.OrderBy(s => s.StartTimeUtc)) output.WriteLine($"{s.StartTimeUtc:HH:mm:ss.fff} {s.Source.Name,-32} {s.Kind,-9} {s.DisplayName}");
+
+        Assert.Contains(spans, s => s.DisplayName == "relay conversation_captured");                            // Ingest's relay
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-holds")); // Retention schedules
+        Assert.Contains(spans, s => s.DisplayName == "scheduler.dispatch");                                       // the scheduler sends when due
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-publication")); // publication
+        Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_captured");                   // Catalog
+        Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_published");
+    }
+
+    [Fact]
+    public async Task Every_service_exports_prometheus_metrics()
+    {
+        var contributor = await _stack.Ingest.RegisterAsync();
+        var id = Guid.Parse((string)(await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("metered")))["id"]!);
+        await _stack.Ingest.SendAsync(contributor, HttpMethod.Post, "/v1/conversations", new { conversationId = "" });
+        await Eventually.Get(() => _stack.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(30), "publication");
+
+        foreach (var service in new[] { Service.Ingest, Service.Retention, Service.Catalog })
+        {
+            using var client = _stack[service].CreateClient();
+            await Eventually.True(async () =>
+            {
+                var metrics = await client.GetStringAsync("/metrics");
+                return metrics.Contains("sharelm_conversations_accepted_total") && metrics.Contains("sharelm_conversations_published_total")
+                       && metrics.Contains("sharelm_requests_rejected_total") && metrics.Contains("sharelm_relay_lag_seconds")
+                       && metrics.Contains("sharelm_scheduler_due_to_sent_seconds") && metrics.Contains("sharelm_scheduler_pending")
+                       && metrics.Contains("sharelm_catalog_projection_lag_seconds");
+            }, TimeSpan.FromSeconds(20), $"{service} metrics");
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        }
+    }
+}
