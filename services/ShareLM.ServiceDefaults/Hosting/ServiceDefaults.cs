@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -85,10 +86,13 @@ public static class ServiceDefaults
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth });
+        var readOnly = new HttpMethodMetadata(["GET", "HEAD"]);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth })
+            .WithMetadata(readOnly);
         // MassTransit tags its bus check "ready" too, so readiness covers PostgreSQL, RabbitMQ and daemon lag.
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth })
+            .WithMetadata(readOnly);
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(readOnly);
         return app;
     }
 
