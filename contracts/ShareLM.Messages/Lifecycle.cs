@@ -28,4 +28,5 @@ public sealed record PublishConversation(Guid ConversationId, int Revision, Date
 public sealed record ReconcileHolds(Guid RequestId, bool DryRun);
 
 /// <summary>What a reconciliation found and did.</summary>
-public sealed record HoldsReconciled(Guid RequestId, int Held, int Scheduled, int Missing, int Overdue, int Rescheduled, IReadOnlyList<Guid> Conversations);
+public sealed record HoldsReconciled(Guid RequestId, int Held, int Scheduled, int Missing, int Overdue, int Rescheduled, IReadOnlyList<Guid> Conversations,
+    int StalledErasures = 0);

@@ -49,7 +49,9 @@ if [ ${#to_start[@]} -gt 0 ]; then
   for s in "${to_start[@]}"; do
     port=$(service_port "$s")
     bin="$root/services/ShareLM.$s/bin/Release/net10.0"
-    (cd "$bin" && exec nohup dotnet "ShareLM.$s.dll" --urls "http://127.0.0.1:$port" </dev/null >>"$state/logs/$s.log" 2>&1) &
+    # Supervised: a service that exits (a crash, or its watchdog asking for a fresh start) is started again.
+    (cd "$bin" && exec nohup "$root/deploy/local/supervise.sh" "$s" dotnet "ShareLM.$s.dll" --urls "http://127.0.0.1:$port" \
+      </dev/null >>"$state/logs/$s.log" 2>&1) &
     echo $! > "$state/pids/$s.pid"
   done
 fi

@@ -9,6 +9,11 @@ namespace ShareLM.Testing;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     Process? _process;
+    readonly Lock _gate = new();
+    bool _expectingExit;
+
+    /// <summary>Start the service again when it exits on its own, as up.sh's supervisor does (kill and stop are deliberate).</summary>
+    public bool Supervised { get; init; } = true;
 
     public required Service Service { get; init; }
     public required int Port { get; init; }
@@ -35,6 +40,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public void Start()
     {
+        lock (_gate)
+        {
+            _expectingExit = false;
+            StartLocked();
+        }
+    }
+
+    void StartLocked()
+    {
         if (Running) return;
         var directory = BinaryDirectory(Service);
         var info = new ProcessStartInfo("dotnet")
@@ -53,7 +67,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         var log = new StreamWriter(LogFile, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Exited += (_, _) => { lock (log) log.WriteLine($"--- {Service} exited ({DateTimeOffset.UtcNow:O})"); };
+        process.Exited += (_, _) =>
+        {
+            lock (log) log.WriteLine($"--- {Service} exited ({DateTimeOffset.UtcNow:O})");
+            if (!Supervised) return;
+            _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+            {
+                lock (_gate)
+                {
+                    if (_expectingExit || !ReferenceEquals(_process, process)) return;
+                    lock (log) log.WriteLine($"--- supervisor: starting {Service} again");
+                    _process = null;
+                    StartLocked();
+                }
+            }, TaskScheduler.Default);
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -73,6 +101,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>kill -9: no shutdown hooks, no draining.</summary>
     public void Kill()
     {
+        lock (_gate) _expectingExit = true;
         if (_process is null) return;
         try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         _process.WaitForExit(10_000);
@@ -82,6 +111,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>SIGTERM and wait: graceful shutdown.</summary>
     public async Task StopAsync()
     {
+        lock (_gate) _expectingExit = true;
         if (_process is null) return;
         if (!_process.HasExited)
         {

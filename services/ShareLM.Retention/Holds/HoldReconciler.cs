@@ -10,13 +10,17 @@ namespace ShareLM.Retention.Holds;
 /// Rebuilds holds from the event store: every conversation whose write model says "held" must have a
 /// pending publication (its schedule row, token = conversation id) unless its hold is over, in which case it
 /// should already be published. Missing schedules are scheduled again; overdue ones are published now (the
-/// publisher re-checks the state, so this is safe to run at any time, and twice). Runs periodically and on
+/// publisher re-checks the state, so this is safe to run at any time, and twice). Deletions whose erasure has
+/// not completed after a while are handed to the eraser again (it is idempotent). Runs periodically and on
 /// an operator's request (<see cref="Integration.ReconcileHolds"/>).
 /// </summary>
 public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, IBus bus, ILogger<HoldReconciler> logger)
 {
     /// <summary>A hold that ended this long ago without a publication is overdue.</summary>
     public static TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An erasure still not done this long after its request has stalled.</summary>
+    public static TimeSpan ErasureStalledAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     public async Task<Integration.HoldsReconciled> ReconcileAsync(Guid requestId, bool dryRun, CancellationToken cancellationToken)
     {
@@ -56,10 +60,26 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
         if (touched.Count > 0)
             logger.LogWarning("Hold reconciliation: {Missing} missing and {Overdue} overdue of {Held} held; {Rescheduled} rescheduled",
                 missing, overdue, held.Count, rescheduled);
-        return new Integration.HoldsReconciled(requestId, held.Count, scheduled, missing, overdue, rescheduled, touched.Take(1_000).ToList());
+
+        var stalledBefore = now - ErasureStalledAfter;
+        var stalled = await session.Query<ConversationState>()
+            .Where(c => c.Status == ConversationStatus.Deleting && c.DeletionRequestedAt < stalledBefore)
+            .Select(c => new StalledErasure(c.Id, c.DeletionRequestedBy))
+            .ToListAsync(cancellationToken);
+        if (stalled.Count > 0 && !dryRun)
+        {
+            var eraser = await bus.GetSendEndpoint(ErasureAddress);
+            foreach (var s in stalled)
+                await eraser.Send(new Integration.DeletionRequested(s.Id, s.RequestedBy ?? "unknown", 0, now), cancellationToken);
+            logger.LogWarning("Reconciliation: {Count} stalled erasures handed to the eraser again", stalled.Count);
+        }
+        return new Integration.HoldsReconciled(requestId, held.Count, scheduled, missing, overdue, rescheduled, touched.Take(1_000).ToList(), stalled.Count);
     }
 
     sealed record HeldConversation(Guid Id, int Revision, DateTimeOffset PublishAt);
+    sealed record StalledErasure(Guid Id, string? RequestedBy);
+
+    static readonly Uri ErasureAddress = new($"exchange:{RetentionApp.ErasureQueue}");
 }
 
 /// <summary>Answers an operator's <see cref="Integration.ReconcileHolds"/>.</summary>

@@ -50,7 +50,8 @@ public static class DaemonProgress
 {
     public static async Task<DaemonProgressReport> ReadAsync(string connectionString, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: a pool full of connections PostgreSQL dropped at its restart would fail checks for a while.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"""
             select coalesce((select max(seq_id) from {EventStoreSetup.Schema}.mt_events), 0);

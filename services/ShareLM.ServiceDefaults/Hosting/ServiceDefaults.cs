@@ -33,12 +33,15 @@ public static class ServiceDefaults
         // Defaults live in code (there is no appsettings.json); environment variables and arguments override them.
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(defaultUrl);
         builder.Logging.ClearProviders();
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Information);
-        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
-        builder.Logging.AddFilter("Marten", LogLevel.Warning);
-        builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Quiet defaults for chatty libraries; Logging__LogLevel__<Category> overrides any of them.
+        foreach (var (category, level) in new[]
+                 {
+                     ("Microsoft.AspNetCore", LogLevel.Warning), ("MassTransit", LogLevel.Warning), ("Marten", LogLevel.Warning),
+                     ("JasperFx", LogLevel.Warning), ("Polly", LogLevel.Warning),
+                 })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null) builder.Logging.AddFilter(category, level);
+        }
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;

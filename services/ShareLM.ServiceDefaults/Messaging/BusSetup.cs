@@ -26,6 +26,10 @@ public static class BusSetup
     {
         var rabbit = ConnectionSettings.RabbitMq(builder.Configuration);
         var serviceName = builder.Environment.ApplicationName;
+        var consumed = new ConsumedQueues();
+        builder.Services.AddSingleton(consumed);
+        builder.Services.Configure<WatchdogSettings>(builder.Configuration.GetSection(WatchdogSettings.Section));
+        builder.Services.AddHostedService<ConsumerWatchdog>();
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -34,6 +38,7 @@ public static class BusSetup
             configure?.Invoke(x);
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
+                consumed.Add(name);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
                     rabbitEndpoint.SetQuorumQueue();
                 if (name == SchedulerQueue)

@@ -21,7 +21,7 @@ public static class HoldCommands
             var response = await AnsiConsole.Status().StartAsync("Retention is reconciling holds",
                 _ => client.GetResponse<HoldsReconciled>(new ReconcileHolds(Guid.NewGuid(), parse.GetValue(dryRun)), ct));
             var report = response.Message;
-            AnsiConsole.MarkupLineInterpolated($"held: {report.Held:N0}; scheduled: {report.Scheduled:N0}; missing: {report.Missing:N0}; overdue: {report.Overdue:N0}; rescheduled: {report.Rescheduled:N0}{(parse.GetValue(dryRun) ? " (dry run)" : "")}");
+            AnsiConsole.MarkupLineInterpolated($"held: {report.Held:N0}; scheduled: {report.Scheduled:N0}; missing: {report.Missing:N0}; overdue: {report.Overdue:N0}; rescheduled: {report.Rescheduled:N0}; stalled erasures: {report.StalledErasures:N0}{(parse.GetValue(dryRun) ? " (dry run)" : "")}");
             foreach (var id in report.Conversations.Take(50)) Console.WriteLine($"  {id}");
             return 0;
         });

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ShareLM.Catalog;
+using ShareLM.Catalog.Projection;
+using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Catalog.Snapshots;
+using ShareLM.Events;
+using ShareLM.Ops.Import;
+using ShareLM.ServiceDefaults.EventStore;
+
+namespace ShareLM.Benchmarks;
+
+/// <summary>
+/// The benchmarks that need an event store of their own, in a scratch database on the same server: rebuild
+/// of the catalog projection, snapshot export, and import (against PostgreSQL's own COPY of the same rows).
+/// </summary>
+public static class StoreBenchmarks
+{
+    const string Database = "sharelm_bench";
+    static readonly Pseudonymizer Pseudonyms = new("benchmark");
+
+    static DocumentStore Store(BenchSettings settings) => DocumentStore.For(options =>
+    {
+        EventStoreSetup.Configure(options, settings.ScratchDatabase(Database), "sharelm-bench");
+        CatalogSchema.Register(options);
+    });
+
+    /// <summary>LMSYS-sized conversations: about 1.2 KB of text in 2–4 turns.</summary>
+    static List<Turn> Turns(Random random) =>
+        [.. Corpus.Conversation(random, 2, 4, 250, 350).Select(t => new Turn(t.Role, t.Content))];
+
+    public static async Task<object> RebuildAndSnapshotAsync(BenchSettings settings)
+    {
+        var n = settings.Conversations;
+        await settings.RecreateDatabaseAsync(Database);
+        using var store = Store(settings);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+
+        Measure.Progress($"rebuild: writing {n:N0} conversations (captured and published: {2L * n:N0} events)");
+        var writing = Stopwatch.StartNew();
+        const int batch = 10_000;
+        var now = DateTimeOffset.UtcNow;
+        for (var offset = 0; offset < n; offset += batch)
+        {
+            var random = new Random(offset);
+            var actions = new List<StreamAction>(batch);
+            for (var i = offset; i < Math.Min(n, offset + batch); i++)
+            {
+                var id = Guid.CreateVersion7();
+                var captured = new ConversationCaptured(id, Guid.NewGuid(), $"c{i}", Vocabulary.SourceExtension, "bench", Demographics.None, null,
+                    "bench-model", Turns(random), null, false, "", now, now);
+                actions.Add(StreamAction.Start(store.Events, id, [captured, new ConversationPublished(id, 1, now, Vocabulary.PublishedBecauseHoldEnded)]));
+            }
+            await store.BulkInsertEventsAsync(actions, batch);
+            if (offset % 100_000 == 0) Measure.Progress($"rebuild: {offset + actions.Count:N0} written");
+        }
+        writing.Stop();
+
+        await using var db = NpgsqlDataSource.Create(settings.ScratchDatabase(Database));
+        Measure.Progress("rebuild: replaying every event through the catalog projection");
+        var rebuild = new CatalogRebuild(store, db, new CatalogProjection(Pseudonyms));
+        var last = Stopwatch.StartNew();
+        var report = await rebuild.RunAsync(fromScratch: true, new Progress<RebuildProgress>(p =>
+        {
+            if (last.Elapsed < TimeSpan.FromSeconds(10)) return;
+            last.Restart();
+            Measure.Progress($"rebuild: {p.Processed:N0}/{p.Total:N0} events");
+        }), CancellationToken.None);
+
+        var snapshots = await SnapshotsAsync(settings, db, n);
+        return new
+        {
+            rebuild = new
+            {
+                conversations = n,
+                events = report.EventsProcessed,
+                seconds = Math.Round(report.Elapsed.TotalSeconds, 1),
+                events_per_s = Math.Round(report.EventsPerSecond, 0),
+                bulk_write_events_per_s = Math.Round(2.0 * n / writing.Elapsed.TotalSeconds, 0),
+            },
+            snapshot = snapshots,
+        };
+    }
+
+    static async Task<object> SnapshotsAsync(BenchSettings settings, NpgsqlDataSource db, int n)
+    {
+        var directory = Directory.CreateTempSubdirectory("sharelm-bench-snapshots-");
+        try
+        {
+            var store = new SnapshotStore(db, Options.Create(new CatalogSettings { SnapshotDirectory = directory.FullName }), NullLogger<SnapshotStore>.Instance);
+            var results = new Dictionary<string, object>();
+            foreach (var format in new[] { SnapshotFormat.Jsonl, SnapshotFormat.Parquet })
+            {
+                Measure.Progress($"snapshot: {format} of {n:N0} records");
+                var (snapshot, peak, elapsed) = await Measure.WithPeakHeapAsync(() => store.GetAsync(format, CancellationToken.None));
+                results[format.ToString().ToLowerInvariant()] = new
+                {
+                    records = snapshot.Records,
+                    seconds = Math.Round(elapsed.TotalSeconds, 1),
+                    records_per_s = Math.Round(snapshot.Records / elapsed.TotalSeconds, 0),
+                    file_mib = Math.Round(new FileInfo(snapshot.Path).Length / 1024.0 / 1024.0, 1),
+                    peak_managed_heap_mib = peak,
+                };
+            }
+            // The same exports over a tenth of the records: peak memory should not scale with the dataset.
+            await using (var trim = db.CreateCommand($"delete from {CatalogSchema.Feed} where cursor > (select min(cursor) + {Math.Max(1, n / 10)} from {CatalogSchema.Feed})"))
+                await trim.ExecuteNonQueryAsync();
+            foreach (var format in new[] { SnapshotFormat.Jsonl, SnapshotFormat.Parquet })
+            {
+                var (snapshot, peak, _) = await Measure.WithPeakHeapAsync(() => store.GetAsync(format, CancellationToken.None));
+                results[format.ToString().ToLowerInvariant() + "_tenth"] = new { records = snapshot.Records, peak_managed_heap_mib = peak };
+            }
+            return results;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    public static async Task<object> ImportAsync(BenchSettings settings)
+    {
+        var n = settings.Conversations;
+        await settings.RecreateDatabaseAsync(Database);
+        var directory = Directory.CreateTempSubdirectory("sharelm-bench-import-");
+        var path = Path.Combine(directory.FullName, "lmsys.jsonl");
+        try
+        {
+            Measure.Progress($"import: generating {n:N0} LMSYS-sized rows");
+            var random = new Random(3);
+            await using (var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20))
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        conversation_id = Guid.NewGuid().ToString("N"),
+                        model = "vicuna-13b",
+                        conversation = Turns(random).Select(t => new { role = t.Role, content = t.Content }),
+                        turn = 1,
+                        language = "English",
+                        openai_moderation = new[] { new { flagged = false } },
+                        redacted = false,
+                    }));
+                }
+            }
+            var bytes = new FileInfo(path).Length;
+
+            Measure.Progress("import: PostgreSQL COPY of the same rows into a bare table");
+            await using var db = NpgsqlDataSource.Create(settings.ScratchDatabase(Database));
+            await using (var create = db.CreateCommand("create table bare (line text not null)")) await create.ExecuteNonQueryAsync();
+            var copying = Stopwatch.StartNew();
+            await using (var connection = await db.OpenConnectionAsync())
+            await using (var importer = await connection.BeginBinaryImportAsync("copy bare (line) from stdin (format binary)"))
+            {
+                foreach (var line in File.ReadLines(path))
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(line, NpgsqlTypes.NpgsqlDbType.Text);
+                }
+                await importer.CompleteAsync();
+            }
+            copying.Stop();
+
+            Measure.Progress("import: sharelm-ops import lmsys");
+            using var store = Store(settings);
+            var last = Stopwatch.StartNew();
+            var summary = await new ConversationImporter(store, db).ImportAsync("lmsys", path, null, Path.Combine(directory.FullName, "rejects.jsonl"),
+                new Progress<ImportProgress>(p =>
+                {
+                    if (last.Elapsed < TimeSpan.FromSeconds(10)) return;
+                    last.Restart();
+                    Measure.Progress($"import: {p.Rows:N0} rows");
+                }), CancellationToken.None);
+            var copyPerSecond = n / copying.Elapsed.TotalSeconds;
+            return new
+            {
+                rows = n,
+                average_row_bytes = bytes / n,
+                imported = summary.Imported,
+                rejected = summary.Rejected,
+                seconds = Math.Round(summary.Elapsed.TotalSeconds, 1),
+                conversations_per_s = Math.Round(summary.PerSecond, 0),
+                postgres_copy_rows_per_s = Math.Round(copyPerSecond, 0),
+                ratio_to_copy = Math.Round(summary.PerSecond / copyPerSecond, 3),
+            };
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    public static Task DropAsync(BenchSettings settings) => settings.DropDatabaseAsync(Database);
+}
