@@ -28,6 +28,8 @@ public sealed class WatchdogSettings
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Consecutive checks with no consumer at the broker before the bus is restarted.</summary>
     public int Strikes { get; set; } = 2;
+    /// <summary>If the graceful stop has not finished by then, the process leaves anyway (zero: never force).</summary>
+    public TimeSpan HardExitAfter { get; set; } = TimeSpan.FromSeconds(45);
 }
 
 /// <summary>
@@ -131,6 +133,7 @@ public sealed class ConsumerWatchdog(ConsumedQueues queues, IBusControl bus, ICo
         Environment.ExitCode = ExitCode;
         lifetime.StopApplication();
         // If a stuck endpoint keeps the graceful stop from finishing, leave anyway.
-        _ = Task.Delay(TimeSpan.FromSeconds(45)).ContinueWith(_ => Environment.Exit(ExitCode), TaskScheduler.Default);
+        if (settings.Value.HardExitAfter > TimeSpan.Zero)
+            _ = Task.Delay(settings.Value.HardExitAfter).ContinueWith(_ => Environment.Exit(ExitCode), TaskScheduler.Default);
     }
 }
