@@ -59,5 +59,15 @@ if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
   failed=1
 fi
 if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+if [ "$failed" != 0 ]; then
+  # Repeat each failure's name and message last, where a truncated CI log still shows them.
+  echo "--- failed tests ---"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    tr '\n' ' ' < "$trx" | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>.\{0,1500\}' \
+      | sed -E 's/^<UnitTestResult [^>]*testName="([^"]*)".*<Message>([^<]{0,600}).*$/\1: \2/; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' \
+      | sed -E 's/<UnitTestResult [^>]*testName="([^"]*)".*/\1/'
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -61,7 +61,8 @@ public sealed class ResilienceTests : IAsyncLifetime
     [Fact]
     public async Task Retention_killed_and_restarted_mid_hold_still_publishes_every_conversation_once()
     {
-        var settings = Settings(TimeSpan.FromSeconds(4));
+        // A hold long enough that a loaded machine still kills Retention before any hold ends.
+        var settings = Settings(TimeSpan.FromSeconds(15));
         await using var ingest = await ServiceHost.StartAsync(Service.Ingest, settings);
         await using var catalog = await ServiceHost.StartAsync(Service.Catalog, settings);
         await using var retention = new ServiceProcess
@@ -78,7 +79,10 @@ public sealed class ResilienceTests : IAsyncLifetime
         await Eventually.True(async () => await ScalarAsync("select count(*) from scheduler.scheduled_messages") == ids.Count,
             TimeSpan.FromSeconds(20), "every hold to be scheduled");
         retention.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(5)); // every hold ends while Retention is dead
+        Assert.Equal(0, await ScalarAsync("select count(*) from sharelm.mt_events where type = 'conversation_published'"));
+        // Every hold ends while Retention is dead.
+        await Eventually.True(async () => await ScalarAsync("select count(*) from scheduler.scheduled_messages where due_at > now()") == 0,
+            TimeSpan.FromSeconds(60), "every hold to end");
         Assert.Equal(0, await ScalarAsync("select count(*) from sharelm.mt_events where type = 'conversation_published'"));
 
         retention.Start();
@@ -122,7 +126,8 @@ public sealed class ResilienceTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_schedule_is_restored_by_reconciliation()
     {
-        var settings = Settings(TimeSpan.FromSeconds(3));
+        // Long enough that the schedules are still pending when the test deletes them, on a loaded machine too.
+        var settings = Settings(TimeSpan.FromSeconds(12));
         settings["Retention:Reconciliation:Interval"] = "00:00:00";
         await using var ingest = await ServiceHost.StartAsync(Service.Ingest, settings);
         await using var retention = await ServiceHost.StartAsync(Service.Retention, settings);
@@ -140,7 +145,7 @@ public sealed class ResilienceTests : IAsyncLifetime
         Assert.Equal(2, report.Held);
         Assert.Equal(2, report.Missing + report.Overdue);
         Assert.Equal(2, report.Rescheduled);
-        await AssertEachPublishedExactlyOnceAsync(catalogClient, ids, TimeSpan.FromSeconds(30));
+        await AssertEachPublishedExactlyOnceAsync(catalogClient, ids, TimeSpan.FromSeconds(60));
         var again = await reconciler.ReconcileAsync(Guid.NewGuid(), dryRun: false, CancellationToken.None);
         Assert.Equal(0, again.Held);
     }

@@ -27,7 +27,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public async Task StartAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, string? logFile = null)
     {
+        // In process, the consumer watchdog must never force an exit: that would end the test runner.
         var args = settings.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}")
+            .Prepend("--Messaging:Watchdog:HardExitAfter=00:00:00")
             .Append($"--urls={(BaseAddress is null ? "http://127.0.0.1:0" : BaseAddress.ToString().TrimEnd('/'))}")
             .ToArray();
         void Configure(WebApplicationBuilder builder)

@@ -62,5 +62,6 @@ public sealed class IngestOnlyFixture : StackFixture
 
 public sealed class FullStackFixture : StackFixture
 {
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromSeconds(3) };
+    // Short enough to wait for, long enough that a loaded machine still acts inside it (revise, delete).
+    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromSeconds(5) };
 }
