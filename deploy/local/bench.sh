@@ -1,22 +1,62 @@
 #!/usr/bin/env bash
 # Benchmarks ShareLM on this machine and prints the figures as JSON (progress goes to stderr).
-# It (re)starts the local stack with benchmark settings (a 5-second hold, rate limits raised for the load
-# generator), then drives it: ingest throughput against PostgreSQL's own ceiling, lifecycle lags, the
-# scheduler with 100,000 pending, projection rebuild and snapshot export over N conversations, import against
-# PostgreSQL's COPY, and the services' peak memory. The stack stays up afterwards (deploy/local/down.sh).
-#   deploy/local/bench.sh [ingest|lifecycle|scheduler|rebuild|import|memory …] [--conversations N] [--duration S] [--concurrency C]
+# It runs the three services (through up.sh) against a fresh database and RabbitMQ virtual host of their own
+# (sharelm_bench on the local PostgreSQL, sharelm-bench on the local RabbitMQ), with the rate limits raised
+# for the load generator, so that neither earlier runs nor your own local data skew the figures:
+#   1. ingest     with the default 24-hour hold, as in production: capture throughput and latency against
+#                 PostgreSQL's own ceiling, and how soon the relay and Retention have caught up;
+#   2. the rest   with a 5-second hold: lifecycle lags, the scheduler with 100,000 pending, projection rebuild
+#                 and snapshot export over N conversations, import against PostgreSQL's COPY, peak memory.
+# At the end it stops the services (start your own again with up.sh).
+#   deploy/local/bench.sh [ingest|lifecycle|scheduler|rebuild|import|memory …] [--conversations N] [--duration S]
+#                         [--concurrency C] [--warmup S]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 require_dotnet
 "$root/deploy/local/down.sh" >/dev/null 2>&1 || true
-export Retention__HoldWindow=00:00:05
+results=$(mktemp)
+trap '"$root/deploy/local/down.sh" >&2 || true; rm -f "$results"' EXIT
+
+suites=(); options=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --*) options+=("$1" "${2:-}"); shift 2 || shift ;;
+    *) suites+=("$1"); shift ;;
+  esac
+done
+[ ${#suites[@]} -gt 0 ] || suites=(ingest lifecycle scheduler rebuild import memory)
+first=(); rest=()
+for s in "${suites[@]}"; do if [ "$s" = ingest ]; then first+=("$s"); else rest+=("$s"); fi; done
+
+# A clean slate: the benchmark's own database and virtual host, dropped and created afresh.
+export SHARELM_DATABASE=sharelm_bench SHARELM_RABBITMQ_VHOST=sharelm-bench
+"$infra" install >&2
+"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT" >&2
+"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT" >&2
+psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+  -c "drop database if exists $SHARELM_DATABASE with (force)" -c "create database $SHARELM_DATABASE" >&2
+curl -fsS -u guest:guest -X DELETE "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$SHARELM_RABBITMQ_VHOST" >/dev/null 2>&1 || true
 export Ingest__ContributorRequestsPerMinute=100000000
 export Ingest__RegistrationsPerMinutePerAddress=100000
-"$root/deploy/local/up.sh" >&2
-set -a; source "$state/sharelm.env"; set +a
-export ConnectionStrings__Postgres="$SHARELM_POSTGRES_URL"
-export ConnectionStrings__RabbitMq="$SHARELM_RABBITMQ_URL"
-export RabbitMq__ManagementUrl="$SHARELM_RABBITMQ_MANAGEMENT_URL"
-export SHARELM_PIDS_DIR="$state/pids"
 dotnet build "$root/tools/ShareLM.Benchmarks/ShareLM.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
-exec dotnet "$root/tools/ShareLM.Benchmarks/bin/Release/net10.0/sharelm-bench.dll" "$@"
+
+stop_services() {
+  for s in "${services[@]}"; do
+    if "$infra" alive "$state/pids/$s.pid"; then "$infra" stop-tree "$(cat "$state/pids/$s.pid")" 40; fi
+    rm -f "$state/pids/$s.pid"
+  done
+}
+phase() { # hold, suites…
+  local hold=$1; shift
+  stop_services
+  Retention__HoldWindow=$hold "$root/deploy/local/up.sh" >&2
+  (
+    set -a; source "$state/sharelm.env"; set +a
+    export ConnectionStrings__Postgres="$SHARELM_POSTGRES_URL" ConnectionStrings__RabbitMq="$SHARELM_RABBITMQ_URL"
+    export RabbitMq__ManagementUrl="$SHARELM_RABBITMQ_MANAGEMENT_URL" SHARELM_PIDS_DIR="$state/pids"
+    dotnet "$root/tools/ShareLM.Benchmarks/bin/Release/net10.0/sharelm-bench.dll" "$@" ${options[@]+"${options[@]}"} --results "$results" >/dev/null
+  )
+}
+if [ ${#first[@]} -gt 0 ]; then phase 1.00:00:00 "${first[@]}"; fi
+if [ ${#rest[@]} -gt 0 ]; then phase 00:00:05 "${rest[@]}"; fi
+cat "$results"

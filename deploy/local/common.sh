@@ -13,6 +13,7 @@ infra="$root/deploy/local/infra.sh"
 : "${SHARELM_RETENTION_PORT:=5081}"
 : "${SHARELM_CATALOG_PORT:=5082}"
 : "${SHARELM_DATABASE:=sharelm}"
+: "${SHARELM_RABBITMQ_VHOST:=/}"
 
 services=(Ingest Retention Catalog)
 

@@ -16,10 +16,14 @@ if [ "$(psql_admin -c "select 1 from pg_database where datname = '$SHARELM_DATAB
 fi
 echo "PostgreSQL  127.0.0.1:$SHARELM_PG_PORT (database $SHARELM_DATABASE)"
 "$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT"
-echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (management http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT, guest/guest)"
+vhost_path=$(printf %s "$SHARELM_RABBITMQ_VHOST" | sed 's|/|%2F|g')
+if [ "$SHARELM_RABBITMQ_VHOST" != / ]; then
+  curl -fsS -u guest:guest -X PUT "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$vhost_path" >/dev/null
+fi
+echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (virtual host $SHARELM_RABBITMQ_VHOST, management http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT, guest/guest)"
 
 export ConnectionStrings__Postgres="postgresql://postgres@127.0.0.1:$SHARELM_PG_PORT/$SHARELM_DATABASE"
-export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$SHARELM_AMQP_PORT/"
+export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$SHARELM_AMQP_PORT/$vhost_path"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 # The key of the public pseudonyms: one per deployment (a new secret is a new release).
 if [ ! -s "$state/release-secret" ]; then (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/release-secret"); fi

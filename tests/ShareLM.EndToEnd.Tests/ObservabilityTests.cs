@@ -21,7 +21,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
             // Activity listeners are process-wide: one exporter on one host sees the spans of all three.
             Configure = (service, builder) =>
             {
-                if (service == Service.Ingest) builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans));
+                if (service == Service.Ingest) builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(_spans));
             },
         });
     }

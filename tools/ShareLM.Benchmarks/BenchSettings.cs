@@ -13,16 +13,17 @@ public sealed record BenchSettings(
     string PidsDirectory,
     int Conversations,
     TimeSpan Duration,
-    int Concurrency)
+    int Concurrency,
+    TimeSpan WarmUp)
 {
-    public static BenchSettings FromEnvironment(int conversations, TimeSpan duration, int concurrency)
+    public static BenchSettings FromEnvironment(int conversations, TimeSpan duration, int concurrency, TimeSpan warmUp)
     {
         var configuration = Ops.OpsContext.FromEnvironment().Configuration;
         string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
             ? v : throw new InvalidOperationException($"{name} is not set: run through deploy/local/bench.sh.");
         return new BenchSettings(new Uri(Required("SHARELM_INGEST_URL")), new Uri(Required("SHARELM_CATALOG_URL")),
             ConnectionSettings.Postgres(configuration), configuration, Environment.GetEnvironmentVariable("SHARELM_PIDS_DIR") ?? "",
-            conversations, duration, concurrency);
+            conversations, duration, concurrency, warmUp);
     }
 
     /// <summary>A scratch database on the same server, for the benchmarks that need an event store of their own.</summary>

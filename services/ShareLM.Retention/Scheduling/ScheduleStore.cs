@@ -108,7 +108,11 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
                 scheduled_at = now(), attempts = 0
             """);
         batch.BatchCommands.Add(command);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', '')"));
+        // The payload is the due time (Unix ms): a dispatcher already waking earlier ignores it.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', $1)")
+        {
+            Parameters = { new NpgsqlParameter { Value = message.DueAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        });
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = message.TokenId });
         p.Add(new NpgsqlParameter { Value = message.DueAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -35,6 +35,8 @@ public sealed class ScheduledMessageDispatcher(
     ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
 {
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    /// <summary>When the loop will look again by itself (Unix ms); a schedule due later needs no wake-up.</summary>
+    long _nextLookAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +46,8 @@ public sealed class ScheduledMessageDispatcher(
         {
             try
             {
+                // Busy: every notification wakes the next wait, so nothing scheduled meanwhile is overlooked.
+                Volatile.Write(ref _nextLookAt, long.MaxValue);
                 await store.EnsureSchemaAsync(stoppingToken);
                 int sent;
                 do
@@ -58,6 +62,7 @@ public sealed class ScheduledMessageDispatcher(
                     var untilDue = due - DateTimeOffset.UtcNow;
                     if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : untilDue;
                 }
+                Volatile.Write(ref _nextLookAt, (DateTimeOffset.UtcNow + wait).ToUnixTimeMilliseconds());
                 await _wake.WaitAsync(wait, stoppingToken);
                 while (_wake.CurrentCount > 0) await _wake.WaitAsync(0, stoppingToken);
             }
@@ -73,6 +78,13 @@ public sealed class ScheduledMessageDispatcher(
         }
     }
 
+    void Wake(string payload)
+    {
+        // Without a due time (an older writer, a cancellation) or due before the loop looks anyway: wake it.
+        if (!long.TryParse(payload, System.Globalization.CultureInfo.InvariantCulture, out var due) || due < Volatile.Read(ref _nextLookAt))
+            _wake.Release();
+    }
+
     async Task ListenAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -80,7 +92,7 @@ public sealed class ScheduledMessageDispatcher(
             try
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Release();
+                connection.Notification += (_, e) => Wake(e.Payload);
                 await using (var listen = new NpgsqlCommand($"listen {ScheduleStore.Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 _wake.Release(); // anything scheduled while we were not listening

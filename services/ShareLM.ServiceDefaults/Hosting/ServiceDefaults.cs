@@ -79,6 +79,11 @@ public static class ServiceDefaults
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
+        else
+            // Nothing exports spans: keep the trace context flowing (log lines, event headers, messages) but
+            // do not record spans nobody reads, which costs CPU on every request, message and query. A sampled
+            // parent from upstream (a service that exports) is still followed.
+            otel.WithTracing(t => t.SetSampler(new ParentBasedSampler(new AlwaysOffSampler())));
 
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddHealthChecks()

@@ -33,6 +33,9 @@ public static class BusSetup
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.4+ reports usage to its vendor over the internet by default; a privacy-first
+            // service with no business calling out does not.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             x.AddMessageScheduler(SchedulerAddress);
             x.AddConsumeObserver<Telemetry.ConsumerFailureMetrics>();
             configure?.Invoke(x);
