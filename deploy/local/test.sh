@@ -64,9 +64,14 @@ if [ "$failed" != 0 ]; then
   echo "--- failed tests ---"
   for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue
-    tr '\n' ' ' < "$trx" | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>.\{0,1500\}' \
-      | sed -E 's/^<UnitTestResult [^>]*testName="([^"]*)".*<Message>([^<]{0,600}).*$/\1: \2/; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' \
-      | sed -E 's/<UnitTestResult [^>]*testName="([^"]*)".*/\1/'
+    # One awk record per test result (linear, whatever the size of the captured output).
+    awk -v RS='<UnitTestResult ' 'NR > 1 && /outcome="Failed"/ {
+      name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name)
+      message = ""; if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
+      gsub(/[\r\n]+/, " ", message); text = name ": " substr(message, 1, 600)
+      gsub(/&quot;/, "\"", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&#xD;|&#xA;/, " ", text); gsub(/&amp;/, "\\&", text)
+      print text
+    }' "$trx"
   done
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

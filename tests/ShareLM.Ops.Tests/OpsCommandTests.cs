@@ -254,7 +254,8 @@ public sealed class HoldReconcileCommandTests : IAsyncLifetime
         _environment = await IsolatedEnvironment.CreateAsync("reconcile");
         _stack = await ServiceStack.StartAsync(_environment, new StackOptions
         {
-            HoldWindow = TimeSpan.FromSeconds(3),
+            // Long enough that the schedule is still pending when the test deletes it, on a loaded machine too.
+            HoldWindow = TimeSpan.FromSeconds(12),
             Settings = new() { ["Retention:Reconciliation:Interval"] = "00:00:00" },
         });
     }
@@ -269,7 +270,9 @@ public sealed class HoldReconcileCommandTests : IAsyncLifetime
     public async Task A_deliberately_lost_schedule_is_restored_and_the_conversation_published()
     {
         var contributor = await _stack.Ingest.RegisterAsync();
-        var id = Guid.Parse((string)(await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("lost")))["id"]!);
+        var accepted = await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("lost"));
+        var id = Guid.Parse((string)accepted["id"]!);
+        var publishAt = DateTimeOffset.Parse((string)accepted["publishAt"]!);
         await using var connection = await _environment.OpenAsync();
         async Task<long> Scalar(string sql)
         {
@@ -279,7 +282,8 @@ public sealed class HoldReconcileCommandTests : IAsyncLifetime
         }
         await Eventually.True(async () => await Scalar("select count(*) from scheduler.scheduled_messages where token_id = $1") == 1, TimeSpan.FromSeconds(10), "the schedule");
         await Scalar("delete from scheduler.scheduled_messages where token_id = $1");
-        await Task.Delay(TimeSpan.FromSeconds(4)); // the hold ends with nothing scheduled
+        // The hold ends with nothing scheduled.
+        await Eventually.True(() => Task.FromResult(DateTimeOffset.UtcNow > publishAt.AddSeconds(1)), TimeSpan.FromSeconds(30), "the hold to end");
         Assert.Equal(0, await Scalar("select count(*) from sharelm.mt_events where stream_id = $1 and type = 'conversation_published'"));
 
         var settings = _stack.Settings.ToDictionary();
