@@ -40,15 +40,9 @@ export Ingest__ContributorRequestsPerMinute=100000000
 export Ingest__RegistrationsPerMinutePerAddress=100000
 dotnet build "$root/tools/ShareLM.Benchmarks/ShareLM.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
 
-stop_services() {
-  for s in "${services[@]}"; do
-    if "$infra" alive "$state/pids/$s.pid"; then "$infra" stop-tree "$(cat "$state/pids/$s.pid")" 40; fi
-    rm -f "$state/pids/$s.pid"
-  done
-}
 phase() { # hold, suites…
   local hold=$1; shift
-  stop_services
+  "$root/deploy/local/down.sh" --services >&2
   Retention__HoldWindow=$hold "$root/deploy/local/up.sh" >&2
   (
     set -a; source "$state/sharelm.env"; set +a
