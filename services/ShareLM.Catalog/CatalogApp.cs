@@ -43,16 +43,17 @@ public static class CatalogApp
         var secret = string.IsNullOrEmpty(settings.ReleaseSecret) ? DevelopmentSecret : settings.ReleaseSecret;
         var pseudonyms = new Pseudonymizer(secret);
         builder.Services.AddSingleton(pseudonyms);
-        var projection = new CatalogProjection(pseudonyms);
+        var postgres = ConnectionSettings.Postgres(builder.Configuration);
+        var db = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build();
+        // Registered through a factory so that the container disposes it.
+        builder.Services.AddSingleton(_ => db);
+        var projection = new CatalogProjection(pseudonyms, db);
         builder.Services.AddSingleton(projection);
         builder.Services.AddSingleton<CatalogRebuild>();
+        builder.Services.AddHostedService<DraftTableRetirement>();
         builder.Services.Configure<CatalogSettings>(builder.Configuration.GetSection(CatalogSettings.Section));
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<StatsService>();
-
-        var postgres = ConnectionSettings.Postgres(builder.Configuration);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
 
         builder.AddShareLMEventStore(ServiceName, options =>
             {
@@ -60,7 +61,7 @@ public static class CatalogApp
                 options.Projections.DaemonLockId = DaemonLockId;
                 // A take-down that fails to apply must stop the projection loudly, never be skipped.
                 options.Projections.Errors.SkipApplyErrors = false;
-                options.Projections.Add(projection, ProjectionLifecycle.Async, CatalogProjection.Name, o =>
+                options.Projections.Add(projection, ProjectionLifecycle.Async, CatalogProjection.DaemonName, o =>
                 {
                     o.TeardownDataOnRebuild = false;
                     o.BatchSize = 1_000;
@@ -68,7 +69,7 @@ public static class CatalogApp
             })
             .AddAsyncDaemon(DaemonMode.HotCold);
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("projection-lag",
-            _ => new DaemonLagHealthCheck(postgres, [CatalogProjection.Name]),
+            _ => new DaemonLagHealthCheck(postgres, [CatalogProjection.DaemonName]),
             Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
 
         // Last, so that a host (the tests) can replace or add anything.

@@ -8,9 +8,8 @@ public sealed class PublicRecordTests
 {
     static readonly Pseudonymizer Pseudonyms = new("release-1");
 
-    static CatalogDraft Draft(Guid contributor) => new()
+    static RecordContent Content(Guid contributor) => new()
     {
-        Id = Guid.NewGuid(),
         Revision = 2,
         Source = Vocabulary.SourceExtension,
         ContributorId = contributor,
@@ -33,9 +32,10 @@ public sealed class PublicRecordTests
     public void Maps_to_the_sharelm_schema()
     {
         var contributor = Guid.NewGuid();
-        var draft = Draft(contributor);
-        var record = PublicRecord.From(draft.Id, draft, Pseudonyms);
-        Assert.Equal(draft.Id.ToString(), record.ConversationId);
+        var content = Content(contributor);
+        var id = Guid.NewGuid();
+        var record = PublicRecord.From(id, content, Pseudonyms);
+        Assert.Equal(id.ToString(), record.ConversationId);
         Assert.Equal(["system", "user", "assistant", "user", "assistant"], record.Conversation.Select(t => t.Role));
         Assert.Equal("claude", record.ModelName);
         Assert.Equal("thumbup", record.ConversationMetadata.Rate);

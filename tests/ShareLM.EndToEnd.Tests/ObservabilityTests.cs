@@ -56,8 +56,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-holds")); // Retention schedules
         Assert.Contains(spans, s => s.DisplayName == "scheduler.dispatch");                                       // the scheduler sends when due
         Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-publication")); // publication
-        Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_captured");                   // Catalog
-        Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_published");
+        Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_published");                  // Catalog
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class OpsCommandTests(OpsFixture fixture) : IClassFixture<OpsFixtu
         stop.Cancel();
         await writer;
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
-        Assert.Matches(@"catalog rebuilt: [\d,]+ events in", result.Output);
+        Assert.Matches(@"catalog rebuilt: [\d,]+ events \([\d,]+ applied\) in", result.Output);
 
         await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{published[0]}/publish");
         var lastText = (string)JsonNode.Parse(await (await fixture.Ingest.SendAsync(contributor, HttpMethod.Get, $"/v1/conversations/{published[0]}")).Content.ReadAsStringAsync())!["messages"]![0]!["content"]!;

@@ -29,19 +29,37 @@ public static class LanguageDetector
         ["vi"] = ["và", "của", "là", "có", "không", "được", "trong", "cho", "một", "những", "với", "các", "này", "tôi", "bạn", "người", "làm", "như", "thì", "để", "khi", "đã", "gì", "nào", "sao", "cách", "hãy", "về", "từ", "cũng"],
     };
 
-    static readonly Dictionary<string, Dictionary<string, string[]>> WordIndex = BuildIndex();
+    static readonly string[] Languages = [.. FunctionWords.Keys];
 
-    static Dictionary<string, Dictionary<string, string[]>> BuildIndex()
-    {
-        var index = new Dictionary<string, List<string>>();
-        foreach (var (language, words) in FunctionWords)
-            foreach (var word in words)
-            {
-                if (!index.TryGetValue(word, out var list)) index[word] = list = [];
-                list.Add(language);
-            }
-        return new() { ["all"] = index.ToDictionary(k => k.Key, v => v.Value.ToArray()) };
-    }
+    /// <summary>Each function word and the languages (indexes into <see cref="Languages"/>) that use it.</summary>
+    static readonly Dictionary<string, int[]> WordLanguages = FunctionWords
+        .SelectMany((kv, _) => kv.Value.Select(word => (word, language: Array.IndexOf(Languages, kv.Key))))
+        .GroupBy(x => x.word)
+        .ToDictionary(g => g.Key, g => g.Select(x => x.language).ToArray());
+
+    // Looked up by span: the tokenizer allocates nothing per word.
+    static readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> WordLookup = WordLanguages.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Letters that only some languages use settle close calls: (language, letters, weight per letter, at most 5 counted).</summary>
+    static readonly (string Language, string Letters, double Weight)[] TelltaleLetters =
+    [
+        ("de", "äöüß", 0.6),
+        ("es", "ñ¿¡", 1.0),
+        ("fr", "çèêëœ", 0.5),
+        ("pt", "ãõ", 1.0),
+        ("pl", "łąężśźćń", 0.8),
+        ("tr", "ğşı", 1.0),
+        ("sv", "å", 0.6),
+        ("vi", "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư", 1.0),
+    ];
+
+    static readonly Dictionary<char, int[]> TelltaleGroups = TelltaleLetters
+        .SelectMany((t, group) => t.Letters.Select(letter => (letter, group)))
+        .GroupBy(x => x.letter)
+        .ToDictionary(g => g.Key, g => g.Select(x => x.group).ToArray());
+
+    enum Script { Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Devanagari, Bengali, Tamil, Thai, Georgian, Hangul, Kana, Han, Other }
+    const int ScriptCount = (int)Script.Other + 1;
 
     public static string Detect(IEnumerable<string> userTurns)
     {
@@ -57,115 +75,122 @@ public static class LanguageDetector
     public static string Detect(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return Undetermined;
-        var scripts = CountScripts(text, out var letters);
+        Span<int> scripts = stackalloc int[ScriptCount];
+        // Scripts in the order they first appear (Latin always first): ties go to the earliest.
+        Span<int> order = stackalloc int[ScriptCount];
+        order[0] = (int)Script.Latin;
+        var seen = 1;
+        var letters = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!Rune.IsLetter(rune)) continue;
+            letters++;
+            var script = (int)ScriptOf(rune.Value);
+            if (scripts[script]++ == 0 && script != (int)Script.Latin) order[seen++] = script;
+        }
         if (letters < 3) return Undetermined;
 
-        var (script, count) = scripts.MaxBy(kv => kv.Value);
-        if (script != "latin" && count >= Math.Max(2, letters * 0.3))
+        var top = order[0];
+        for (var i = 1; i < seen; i++) if (scripts[order[i]] > scripts[top]) top = order[i];
+        var count = scripts[top];
+        if (top != (int)Script.Latin && count >= Math.Max(2, letters * 0.3))
         {
-            return script switch
+            return (Script)top switch
             {
-                "hangul" => "ko",
-                "kana" => "ja",
-                "han" => scripts.GetValueOrDefault("kana") > 0 ? "ja" : "zh",
-                "cyrillic" => text.IndexOfAny(['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є']) >= 0 ? "uk" : "ru",
-                "arabic" => text.Count(c => c is 'پ' or 'چ' or 'ژ' or 'گ' or 'ی') > count * 0.03 ? "fa" : "ar",
-                "hebrew" => "he",
-                "greek" => "el",
-                "devanagari" => "hi",
-                "thai" => "th",
-                "bengali" => "bn",
-                "tamil" => "ta",
-                "georgian" => "ka",
-                "armenian" => "hy",
+                Script.Hangul => "ko",
+                Script.Kana => "ja",
+                Script.Han => scripts[(int)Script.Kana] > 0 ? "ja" : "zh",
+                Script.Cyrillic => text.IndexOfAny(['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є']) >= 0 ? "uk" : "ru",
+                Script.Arabic => text.Count(c => c is 'پ' or 'چ' or 'ژ' or 'گ' or 'ی') > count * 0.03 ? "fa" : "ar",
+                Script.Hebrew => "he",
+                Script.Greek => "el",
+                Script.Devanagari => "hi",
+                Script.Thai => "th",
+                Script.Bengali => "bn",
+                Script.Tamil => "ta",
+                Script.Georgian => "ka",
+                Script.Armenian => "hy",
                 _ => Undetermined,
             };
         }
-        if (scripts.GetValueOrDefault("han") > 0 && scripts.GetValueOrDefault("kana") > 0 && scripts["latin"] < letters * 0.7) return "ja";
+        if (scripts[(int)Script.Han] > 0 && scripts[(int)Script.Kana] > 0 && scripts[(int)Script.Latin] < letters * 0.7) return "ja";
         return DetectLatin(text);
     }
 
     static string DetectLatin(string text)
     {
-        var scores = FunctionWords.Keys.ToDictionary(k => k, _ => 0.0);
+        Span<double> scores = stackalloc double[Languages.Length];
+        Span<int> telltale = stackalloc int[TelltaleLetters.Length];
+        Span<char> word = stackalloc char[64];
+        var length = 0;
+        var overflow = false;
         var words = 0;
-        var distinct = new HashSet<string>();
-        // One-letter tokens (loop variables, URL fragments, initials) are too ambiguous to count.
-        foreach (var token in Tokens(text).Where(t => t.Length > 1))
-        {
-            words++;
-            if (WordIndex["all"].TryGetValue(token, out var languages))
-            {
-                distinct.Add(token);
-                foreach (var language in languages) scores[language] += 1.0 / languages.Length;
-            }
-        }
-        if (words < 3 || distinct.Count < 2) return Undetermined;
+        string? firstMatch = null;
+        var distinct = false;
 
-        // Letters that only some languages use settle close calls.
-        void Boost(string language, string letters, double weight)
-        {
-            var n = text.Count(c => letters.Contains(char.ToLowerInvariant(c)));
-            if (n > 0) scores[language] += Math.Min(n, 5) * weight;
-        }
-        Boost("de", "äöüß", 0.6);
-        Boost("es", "ñ¿¡", 1.0);
-        Boost("fr", "çèêëœ", 0.5);
-        Boost("pt", "ãõ", 1.0);
-        Boost("pl", "łąężśźćń", 0.8);
-        Boost("tr", "ğşı", 1.0);
-        Boost("sv", "å", 0.6);
-        Boost("vi", "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư", 1.0);
-
-        var ranked = scores.OrderByDescending(kv => kv.Value).ToArray();
-        var (best, bestScore) = ranked[0];
-        var second = ranked[1].Value;
-        if (bestScore < 2 || bestScore < Math.Max(1.0, words * 0.08)) return Undetermined;
-        if (bestScore < second * 1.3) return Undetermined;
-        return best;
-    }
-
-    static IEnumerable<string> Tokens(string text)
-    {
-        var word = new StringBuilder();
+        // One pass: tokens (letters and apostrophes, lower-cased, apostrophes trimmed) and telltale letters.
         foreach (var c in text)
         {
-            if (char.IsLetter(c) || c == '\'') { word.Append(char.ToLowerInvariant(c)); continue; }
-            if (word.Length > 0) { yield return word.ToString().Trim('\''); word.Clear(); }
+            var lower = char.ToLowerInvariant(c);
+            // Every telltale letter is outside ASCII, which most text is.
+            if (lower > '\u007f' && TelltaleGroups.TryGetValue(lower, out var groups))
+                foreach (var group in groups) telltale[group]++;
+            if (char.IsLetter(c) || c == '\'')
+            {
+                if (length < word.Length) word[length++] = lower; else overflow = true;
+                continue;
+            }
+            EndWord(word[..length], overflow, scores);
+            length = 0;
+            overflow = false;
         }
-        if (word.Length > 0) yield return word.ToString().Trim('\'');
+        EndWord(word[..length], overflow, scores);
+
+        void EndWord(ReadOnlySpan<char> token, bool tooLong, Span<double> scores)
+        {
+            token = token.Trim('\'');
+            // One-letter tokens (loop variables, URL fragments, initials) are too ambiguous to count.
+            if (token.Length <= 1) return;
+            words++;
+            if (tooLong || !WordLookup.TryGetValue(token, out var key, out var languages)) return;
+            if (firstMatch is null) firstMatch = key;
+            else if (!ReferenceEquals(firstMatch, key)) distinct = true;
+            foreach (var language in languages) scores[language] += 1.0 / languages.Length;
+        }
+
+        if (words < 3 || !distinct) return Undetermined;
+        for (var group = 0; group < TelltaleLetters.Length; group++)
+            if (telltale[group] > 0)
+                scores[Array.IndexOf(Languages, TelltaleLetters[group].Language)] += Math.Min(telltale[group], 5) * TelltaleLetters[group].Weight;
+
+        // The best language (the first listed among equals) against the runner-up.
+        var best = 0;
+        for (var i = 1; i < scores.Length; i++) if (scores[i] > scores[best]) best = i;
+        var second = double.MinValue;
+        for (var i = 0; i < scores.Length; i++) if (i != best && scores[i] > second) second = scores[i];
+        var bestScore = scores[best];
+        if (bestScore < 2 || bestScore < Math.Max(1.0, words * 0.08)) return Undetermined;
+        if (bestScore < second * 1.3) return Undetermined;
+        return Languages[best];
     }
 
-    static Dictionary<string, int> CountScripts(string text, out int letters)
+    static Script ScriptOf(int v) => v switch
     {
-        var counts = new Dictionary<string, int> { ["latin"] = 0 };
-        letters = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (!Rune.IsLetter(rune)) continue;
-            letters++;
-            var v = rune.Value;
-            var script = v switch
-            {
-                < 0x0250 => "latin",
-                >= 0x1E00 and <= 0x1EFF => "latin",
-                >= 0x0370 and <= 0x03FF => "greek",
-                >= 0x0400 and <= 0x052F => "cyrillic",
-                >= 0x0530 and <= 0x058F => "armenian",
-                >= 0x0590 and <= 0x05FF => "hebrew",
-                >= 0x0600 and <= 0x06FF or >= 0x0750 and <= 0x077F or >= 0xFB50 and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF => "arabic",
-                >= 0x0900 and <= 0x097F => "devanagari",
-                >= 0x0980 and <= 0x09FF => "bengali",
-                >= 0x0B80 and <= 0x0BFF => "tamil",
-                >= 0x0E00 and <= 0x0E7F => "thai",
-                >= 0x10A0 and <= 0x10FF => "georgian",
-                >= 0x1100 and <= 0x11FF or >= 0xAC00 and <= 0xD7AF or >= 0x3130 and <= 0x318F => "hangul",
-                >= 0x3040 and <= 0x30FF or >= 0x31F0 and <= 0x31FF => "kana",
-                >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF => "han",
-                _ => "other",
-            };
-            counts[script] = counts.GetValueOrDefault(script) + 1;
-        }
-        return counts;
-    }
+        < 0x0250 => Script.Latin,
+        >= 0x1E00 and <= 0x1EFF => Script.Latin,
+        >= 0x0370 and <= 0x03FF => Script.Greek,
+        >= 0x0400 and <= 0x052F => Script.Cyrillic,
+        >= 0x0530 and <= 0x058F => Script.Armenian,
+        >= 0x0590 and <= 0x05FF => Script.Hebrew,
+        >= 0x0600 and <= 0x06FF or >= 0x0750 and <= 0x077F or >= 0xFB50 and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF => Script.Arabic,
+        >= 0x0900 and <= 0x097F => Script.Devanagari,
+        >= 0x0980 and <= 0x09FF => Script.Bengali,
+        >= 0x0B80 and <= 0x0BFF => Script.Tamil,
+        >= 0x0E00 and <= 0x0E7F => Script.Thai,
+        >= 0x10A0 and <= 0x10FF => Script.Georgian,
+        >= 0x1100 and <= 0x11FF or >= 0xAC00 and <= 0xD7AF or >= 0x3130 and <= 0x318F => Script.Hangul,
+        >= 0x3040 and <= 0x30FF or >= 0x31F0 and <= 0x31FF => Script.Kana,
+        >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF => Script.Han,
+        _ => Script.Other,
+    };
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
+using JasperFx.Events.Projections;
 using Marten.Events.Projections;
+using Npgsql;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.Telemetry;
@@ -10,103 +12,105 @@ namespace ShareLM.Catalog.Projection;
 
 /// <summary>
 /// Projects the conversation streams into the public dataset (run by the async daemon, one leader at a
-/// time). Captures and revisions update a private draft; <see cref="ConversationPublished"/> turns the draft
-/// of that revision into the public record; <see cref="DeletionRequested"/> takes the record down at once and
-/// <see cref="ConversationDeleted"/> makes sure a conversation that was public leaves a delete entry. Events
-/// that erasure already masked are recognised and never published. Each batch writes its feed changes in one
-/// statement per kind, compacted per conversation, under the feed-write lock.
+/// time). It reads only the events that change the public dataset: <see cref="ConversationPublished"/> makes
+/// a record of the revision it names, folded from that stream's content events up to it (captures,
+/// revisions and ratings are never projected on their own, so a held conversation costs the Catalog
+/// nothing); <see cref="ConversationImported"/> is public at once; <see cref="DeletionRequested"/> takes the
+/// record down and <see cref="ConversationDeleted"/> makes sure a conversation that was public leaves a
+/// delete entry. Content that erasure already masked is recognised and never published. Each batch writes
+/// its feed changes in one statement per kind, compacted per conversation, under the feed-write lock.
 /// </summary>
-public sealed class CatalogProjection(Pseudonymizer pseudonyms) : IProjection
+public sealed class CatalogProjection : ProjectionBase, IProjection
 {
-    public const string Name = "catalog";
+    public const string DaemonName = "catalog";
+
+    readonly Pseudonymizer _pseudonyms;
+    readonly RevisionReader _revisions;
+
+    public CatalogProjection(Pseudonymizer pseudonyms, NpgsqlDataSource db)
+    {
+        _pseudonyms = pseudonyms;
+        _revisions = new RevisionReader(db);
+        Name = DaemonName;
+        // The daemon (and the rebuild) fetch only these; captures, revisions and ratings are read on publication.
+        IncludeType<ConversationPublished>();
+        IncludeType<ConversationImported>();
+        IncludeType<DeletionRequested>();
+        IncludeType<ConversationDeleted>();
+    }
+
+    public static IReadOnlyList<Type> HandledEventTypes { get; } =
+        [typeof(ConversationPublished), typeof(ConversationImported), typeof(DeletionRequested), typeof(ConversationDeleted)];
 
     abstract record FeedChange;
-    sealed record Upsert(PublicRecord Record, int Revision, string Model, string Source, string Language, string Rate, DateTimeOffset PublishedAt) : FeedChange;
+    sealed record Upsert(string Record, int Revision, string Model, string Source, string Language, string Rate, DateTimeOffset PublishedAt) : FeedChange;
     /// <param name="Ensure">Leave a delete entry even if no row exists yet (the conversation is known to have been public).</param>
     sealed record TakeDown(bool Ensure) : FeedChange;
 
-    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation) =>
+        Apply(operations, events, await ReadContentsAsync(operations.DocumentStore, events, cancellation), cancellation);
+
+    /// <summary>The content of every revision that <paramref name="events"/> publish, read from their streams.</summary>
+    public Task<Dictionary<Guid, RecordContent>> ReadContentsAsync(IDocumentStore store, IReadOnlyList<IEvent> events, CancellationToken cancellation) =>
+        _revisions.ReadAsync(store, [.. events.Where(e => e.Data is ConversationPublished).Select(e => (e.StreamId, e.Version))], cancellation);
+
+    /// <summary>Applies <paramref name="events"/> given the contents <see cref="ReadContentsAsync"/> read for them (the
+    /// rebuild reads the next page's contents while this one is written).</summary>
+    public void Apply(IDocumentOperations operations, IReadOnlyList<IEvent> events, Dictionary<Guid, RecordContent> contents, CancellationToken cancellation)
     {
-        var ids = events.Select(e => e.StreamId).Distinct().ToArray();
-        var drafts = (await operations.LoadManyAsync<CatalogDraft>(cancellation, ids)).ToDictionary(d => d.Id);
-        var changed = new HashSet<Guid>();
-        var removed = new HashSet<Guid>();
+
+        // Records (language detection, pseudonym, JSON) are built on every core first; the pass below only
+        // decides, in event order, which of them stand.
+        var candidates = new Upsert?[events.Count];
+        Parallel.For(0, events.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+        {
+            var e = events[i];
+            candidates[i] = e.Data switch
+            {
+                ConversationImported imported when !imported.Erased => Build(e.StreamId, RecordContent.FromImport(imported), imported.ImportedAt),
+                ConversationPublished p when contents.TryGetValue(e.StreamId, out var content) && !content.Erased && content.Revision == p.Revision =>
+                    Build(e.StreamId, content, p.PublishedAt),
+                _ => null,
+            };
+        });
         var feed = new Dictionary<Guid, FeedChange>();
 
-        foreach (var e in events)
+        for (var index = 0; index < events.Count; index++)
         {
+            var e = events[index];
             using var activity = e.Headers is { Count: > 0 }
                 ? ShareLMTelemetry.StartContinuing($"catalog.project {e.EventTypeName}", ShareLMTelemetry.ContextOf(e), ActivityKind.Consumer)
                 : null;
             var id = e.StreamId;
             switch (e.Data)
             {
-                case ConversationCaptured c when !c.Erased:
-                    drafts[id] = new CatalogDraft
-                    {
-                        Id = id, Revision = 1, Source = c.Source, ContributorId = c.ContributorId, Model = c.Model, Turns = [.. c.Turns],
-                        Rating = c.Rating, Redacted = c.Redacted, Demographics = c.Demographics, ChangedAt = c.CapturedAt,
-                    };
-                    Changed(id);
+                case ConversationImported when candidates[index] is { } upsert:
+                    feed[id] = upsert;
                     break;
-                case ConversationRevised r when !r.Erased && drafts.TryGetValue(id, out var draft):
-                    draft.Revision = r.Revision;
-                    draft.Model = r.Model;
-                    draft.Turns = [.. r.Turns];
-                    draft.Rating = r.Rating;
-                    draft.Redacted = r.Redacted;
-                    draft.ChangedAt = r.RevisedAt;
-                    Changed(id);
-                    break;
-                case ConversationRated r when drafts.TryGetValue(id, out var rated):
-                    rated.Revision = r.Revision;
-                    rated.Rating = r.Rating;
-                    rated.Turns = [.. rated.Turns.Select((t, i) => t with { Rating = i < r.TurnRatings.Count ? r.TurnRatings[i] : null })];
-                    rated.ChangedAt = r.RatedAt;
-                    Changed(id);
-                    break;
-                case ConversationImported i when !i.Erased:
-                    var imported = new CatalogDraft
-                    {
-                        Id = id, Revision = 1, Source = i.Source, UpstreamUser = i.UpstreamUser, Model = i.Model, Turns = [.. i.Turns],
-                        Rating = i.Rating, Redacted = i.Redacted, Demographics = i.Demographics, Language = i.Language, Toxic = i.Toxic,
-                        UpstreamTimestamp = i.Timestamp, ChangedAt = i.ImportedAt, Imported = true, PublishedRevision = 1,
-                    };
-                    drafts[id] = imported;
-                    Changed(id);
-                    Publish(id, imported, i.ImportedAt);
-                    break;
-                case ConversationPublished p when drafts.TryGetValue(id, out var published) && published.Revision == p.Revision:
-                    published.PublishedRevision = p.Revision;
-                    Changed(id);
-                    Publish(id, published, p.PublishedAt);
+                // Built only when the content folded up to this event is the revision it publishes and the
+                // stream was not erased since (masked).
+                case ConversationPublished when candidates[index] is { } upsert:
+                    feed[id] = upsert;
                     ShareLMTelemetry.ProjectionLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - e.Timestamp).TotalSeconds));
                     break;
                 case DeletionRequested:
-                    Remove(id);
                     feed[id] = new TakeDown(feed.TryGetValue(id, out var before) && before is Upsert or TakeDown { Ensure: true });
                     break;
                 case ConversationDeleted d:
-                    Remove(id);
                     var ensure = d.WasPublic || feed.TryGetValue(id, out var prior) && prior is Upsert or TakeDown { Ensure: true };
                     feed[id] = new TakeDown(ensure);
                     break;
             }
         }
 
-        foreach (var id in changed.Except(removed)) operations.Store(drafts[id]);
-        foreach (var id in removed) operations.Delete<CatalogDraft>(id);
         WriteFeed(operations, feed);
+    }
 
-        void Changed(Guid id) { changed.Add(id); removed.Remove(id); }
-        void Remove(Guid id) { drafts.Remove(id); removed.Add(id); changed.Remove(id); }
-        void Publish(Guid id, CatalogDraft draft, DateTimeOffset at)
-        {
-            var record = PublicRecord.From(id, draft, pseudonyms);
-            draft.Language ??= record.ConversationMetadata.Language;
-            feed[id] = new Upsert(record, draft.Revision, record.ModelName, record.Source, record.ConversationMetadata.Language,
-                record.ConversationMetadata.Rate, at);
-        }
+    Upsert Build(Guid id, RecordContent content, DateTimeOffset at)
+    {
+        var record = PublicRecord.From(id, content, _pseudonyms);
+        return new Upsert(record.ToJson(), content.Revision, record.ModelName, record.Source, record.ConversationMetadata.Language,
+            record.ConversationMetadata.Rate, at);
     }
 
     static void WriteFeed(IDocumentOperations operations, Dictionary<Guid, FeedChange> feed)
@@ -130,7 +134,7 @@ public sealed class CatalogProjection(Pseudonymizer pseudonyms) : IProjection
                 where f.op = 'upsert'
                 """,
                 upserts.Select(u => u.Id).ToArray(),
-                upserts.Select(u => u.Change.Record.ToJson()).ToArray(),
+                upserts.Select(u => u.Change.Record).ToArray(),
                 upserts.Select(u => u.Change.Revision).ToArray(),
                 upserts.Select(u => u.Change.Model).ToArray(),
                 upserts.Select(u => u.Change.Source).ToArray(),

@@ -1,13 +1,20 @@
 using System.Diagnostics;
 using Marten;
+using JasperFx.Events;
+using Marten.Events;
 using Npgsql;
 using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Catalog.Projection;
 
-public sealed record RebuildProgress(long Processed, long Total, long Position);
+/// <param name="Position">The event sequence replayed up to.</param>
+/// <param name="Head">The event store's head (it moves while writes continue).</param>
+public sealed record RebuildProgress(long Applied, long Position, long Head);
 
-public sealed record RebuildReport(long EventsProcessed, long FromCursor, long ToCursor, TimeSpan Elapsed)
+/// <param name="EventsProcessed">The events of the log replayed (every event up to the head the rebuild caught up with).</param>
+/// <param name="EventsApplied">Those of them the projection acts on (publications, imports, deletions); it reads the content
+/// of a published revision from its stream when it applies the publication.</param>
+public sealed record RebuildReport(long EventsProcessed, long EventsApplied, long FromCursor, long ToCursor, TimeSpan Elapsed)
 {
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? EventsProcessed / Elapsed.TotalSeconds : EventsProcessed;
 }
@@ -18,7 +25,7 @@ public sealed record RebuildReport(long EventsProcessed, long FromCursor, long T
 /// caught up with the head. Delete entries are final and keep their place. Safe beside the live projection: every write is an idempotent upsert under the
 /// feed-write lock, a delete entry is never overwritten, and the replay ends past anything the live
 /// projection had seen, so both converge. Every record moves to a fresh cursor above the old head, so a
-/// mirror simply re-applies them. <c>fromScratch</c> first empties the feed and the drafts (the feed is
+/// mirror simply re-applies them. <c>fromScratch</c> first empties the feed (the feed is
 /// then incomplete until the replay ends; cursors are still never reused).
 /// </summary>
 public sealed class CatalogRebuild(IDocumentStore store, NpgsqlDataSource db, CatalogProjection projection)
@@ -44,32 +51,30 @@ public sealed class CatalogRebuild(IDocumentStore store, NpgsqlDataSource db, Ca
                 await using var wipe = new NpgsqlCommand($"""
                     select pg_advisory_lock({CatalogSchema.FeedWriteLock});
                     delete from {CatalogSchema.Feed};
-                    delete from {EventStoreSetup.Schema}.mt_doc_catalogdraft;
                     select pg_advisory_unlock({CatalogSchema.FeedWriteLock});
                     """, connection);
                 await wipe.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            long position = 0, processed = 0;
-            var total = await ScalarAsync(connection, $"select coalesce(max(seq_id), 0) from {EventStoreSetup.Schema}.mt_events", cancellationToken);
+            long position = 0, applied = 0, head;
+            // The next page (and the contents it publishes) is read while this one is applied and written.
+            var next = PageAfterAsync(0, cancellationToken);
             while (true)
             {
-                await using var session = store.LightweightSession();
-                var page = await session.Events.QueryAllRawEvents()
-                    .Where(e => e.Sequence > position)
-                    .OrderBy(e => e.Sequence)
-                    .Take(PageSize)
-                    .ToListAsync(cancellationToken);
+                (head, var page, var contents) = await next;
                 if (page.Count == 0) break;
-                await projection.ApplyAsync(session, page, cancellationToken);
-                await session.SaveChangesAsync(cancellationToken);
                 position = page[^1].Sequence;
-                processed += page.Count;
-                total = Math.Max(total, position);
-                progress?.Report(new RebuildProgress(processed, total, position));
+                next = PageAfterAsync(position, cancellationToken);
+                await using var session = store.LightweightSession();
+                projection.Apply(session, page, contents, cancellationToken);
+                await session.SaveChangesAsync(cancellationToken);
+                applied += page.Count;
+                progress?.Report(new RebuildProgress(applied, position, Math.Max(head, position)));
             }
+            progress?.Report(new RebuildProgress(applied, head, head));
+            var processed = await ScalarAsync(connection, $"select count(*) from {EventStoreSetup.Schema}.mt_events where seq_id <= {head}", cancellationToken);
             var toCursor = await ScalarAsync(connection, $"select coalesce(max(cursor), 0) from {CatalogSchema.Feed}", cancellationToken);
-            return new RebuildReport(processed, fromCursor, toCursor, stopwatch.Elapsed);
+            return new RebuildReport(processed, applied, fromCursor, toCursor, stopwatch.Elapsed);
         }
         finally
         {
@@ -77,6 +82,23 @@ public sealed class CatalogRebuild(IDocumentStore store, NpgsqlDataSource db, Ca
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The next page of the events the projection acts on, the contents they publish, and the head before it
+    /// was read: once a page comes back empty, everything up to that head is covered.</summary>
+    async Task<(long Head, IReadOnlyList<IEvent> Page, Dictionary<Guid, RecordContent> Contents)> PageAfterAsync(long position, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"select coalesce(max(seq_id), 0) from {EventStoreSetup.Schema}.mt_events");
+        var head = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+        await using var session = store.QuerySession();
+        var page = await session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > position && e.EventTypesAre(HandledTypes))
+            .OrderBy(e => e.Sequence)
+            .Take(PageSize)
+            .ToListAsync(cancellationToken);
+        return (head, page, await projection.ReadContentsAsync(store, page, cancellationToken));
+    }
+
+    static readonly Type[] HandledTypes = [.. CatalogProjection.HandledEventTypes];
 
     static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -11,9 +11,8 @@ namespace ShareLM.Catalog.Projection;
 /// its latest upsert (with the record) or its delete. Every change moves the row to a fresh cursor from
 /// <c>catalog.feed_cursor</c>, a sequence that is never reset, so cursors are never reused (also across
 /// rebuilds). The current dataset is the upsert rows.</item>
-/// <item><c>sharelm.mt_doc_catalogdraft</c> (a Marten document): the latest revision of each live
-/// conversation, private, from which a record is made when that revision is published.</item>
 /// </list>
+/// The Catalog keeps no private copy of conversations: a record is made from the stream when published.
 /// </summary>
 public static class CatalogSchema
 {
@@ -43,7 +42,5 @@ public static class CatalogSchema
         feed.AddColumn("published_at", "timestamptz").AllowNulls();
         feed.AddColumn("changed_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
         options.Storage.ExtendedSchemaObjects.Add(feed);
-
-        options.Schema.For<CatalogDraft>();
     }
 }

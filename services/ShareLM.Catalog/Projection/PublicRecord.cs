@@ -58,29 +58,29 @@ public sealed record PublicRecord(
         _ => "",
     };
 
-    public static PublicRecord From(Guid conversationId, CatalogDraft draft, Pseudonymizer pseudonyms)
+    public static PublicRecord From(Guid conversationId, RecordContent content, Pseudonymizer pseudonyms)
     {
-        var userId = draft.Imported
-            ? draft.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(draft.Source, upstream) : ""
-            : pseudonyms.For(draft.ContributorId);
-        var language = draft.Language ?? LanguageDetector.Detect(draft.Turns.Where(t => t.Role == Vocabulary.RoleUser).Select(t => t.Content));
+        var userId = content.Imported
+            ? content.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(content.Source, upstream) : ""
+            : pseudonyms.For(content.ContributorId);
+        var language = content.Language ?? LanguageDetector.Detect(content.Turns.Where(t => t.Role == Vocabulary.RoleUser).Select(t => t.Content));
         return new PublicRecord(
             CurrentSchemaVersion,
             conversationId.ToString("D"),
-            draft.Turns.Select(t => new PublicTurn(t.Content, t.Role)).ToList(),
-            draft.Model,
+            content.Turns.Select(t => new PublicTurn(t.Content, t.Role)).ToList(),
+            content.Model,
             userId,
-            draft.UpstreamTimestamp ?? draft.ChangedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-            draft.Source,
-            new PublicUserMetadata(draft.Demographics.Location ?? "", draft.Demographics.Age ?? "", draft.Demographics.Gender ?? ""),
+            content.UpstreamTimestamp ?? content.ChangedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            content.Source,
+            new PublicUserMetadata(content.Demographics.Location ?? "", content.Demographics.Age ?? "", content.Demographics.Gender ?? ""),
             new PublicConversationMetadata(
-                Rate(draft.Rating),
+                Rate(content.Rating),
                 language,
-                draft.Redacted ? "true" : "false",
-                draft.Toxic ?? "",
+                content.Redacted ? "true" : "false",
+                content.Toxic ?? "",
                 "",
                 "",
                 "published",
-                draft.Turns.Where(t => t.Role == Vocabulary.RoleAssistant).Select(t => t.Rating).ToList()));
+                content.Turns.Where(t => t.Role == Vocabulary.RoleAssistant).Select(t => t.Rating).ToList()));
     }
 }

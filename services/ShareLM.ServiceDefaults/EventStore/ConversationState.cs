@@ -112,6 +112,8 @@ public sealed class ConversationState
         if (e.Revision == Revision) Status = ConversationStatus.Published;
     }
 
+    /// <remarks>An imported conversation has no contributor to show it to, so its write model keeps no copy of the
+    /// text (it is in the event and the public record): imports write less, and erasure has one copy fewer.</remarks>
     public void Apply(ConversationImported e)
     {
         Id = e.ConversationId;
@@ -119,7 +121,6 @@ public sealed class ConversationState
         UpstreamId = e.UpstreamId;
         Demographics = e.Demographics;
         Model = e.Model;
-        Turns = [.. e.Turns];
         Rating = e.Rating;
         Redacted = e.Redacted;
         Revision = 1;

@@ -18,11 +18,12 @@ public sealed record ImportProgress(long Rows, long Imported, long Duplicates, l
 
 /// <summary>
 /// Brings an upstream dataset into the collection as already-public conversations. Rows are read with flat
-/// memory, mapped and redacted in parallel, and written in batches with PostgreSQL COPY (Marten's bulk event
-/// append, and a bulk insert of their write models), not one append per conversation. Each conversation's id
-/// is a UUIDv5 of (source, upstream id or content hash): ids already in the store are skipped, so running
-/// the same import twice adds nothing and an interrupted import resumes where it stopped. Bad rows never
-/// abort the import: each is counted and written to the rejects file with its line or row number and why.
+/// memory and handled in batches through a two-stage pipeline: one batch is parsed, mapped and redacted on
+/// every core while the one before it is written with PostgreSQL COPY (Marten's bulk event append, and a
+/// bulk insert of their write models), never one append per conversation. Each conversation's id is a UUIDv5
+/// of (source, upstream id or content hash): ids already in the store are skipped, so running the same import
+/// twice adds nothing and an interrupted import resumes where it stopped. Bad rows never abort the import:
+/// each is counted and written to the rejects file with its line or row number and why.
 /// </summary>
 public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource db)
 {
@@ -42,28 +43,32 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
         await using var rejects = new StreamWriter(rejectsPath, append: false);
         await using var reader = new UpstreamReader(path);
         var batch = new List<UpstreamRow>(BatchSize);
+        Task writing = Task.CompletedTask;
 
         async Task FlushAsync()
         {
-            var mapped = new (UpstreamRow Row, UpstreamConversation? Conversation, string? Reason)[batch.Count];
-            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            var rows = batch.ToArray();
+            batch.Clear();
+            var mapped = new (UpstreamConversation? Conversation, string? Reason)[rows.Length];
+            Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
-                var row = batch[i];
-                if (row.Row is null) { mapped[i] = (row, null, row.Error); return; }
-                try { mapped[i] = (row, format.Map(row.Row), null); }
-                catch (RowRejected e) { mapped[i] = (row, null, e.Message); }
-                catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException) { mapped[i] = (row, null, "unreadable row: " + e.Message); }
+                var (row, error) = rows[i].Parse();
+                if (row is null) { mapped[i] = (null, error); return; }
+                try { mapped[i] = (format.Map(row), null); }
+                catch (RowRejected e) { mapped[i] = (null, e.Message); }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException) { mapped[i] = (null, "unreadable row: " + e.Message); }
             });
             var now = DateTimeOffset.UtcNow;
             var fresh = new Dictionary<Guid, ConversationImported>();
-            foreach (var (row, conversation, reason) in mapped)
+            for (var i = 0; i < rows.Length; i++)
             {
+                var (conversation, reason) = mapped[i];
                 if (conversation is null)
                 {
                     rejected++;
-                                        // JSON Lines count lines, Parquet counts rows.
-                    var rejectedRow = new JsonObject { [reader.IsParquet ? "row" : "line"] = row.Number, ["reason"] = reason ?? "rejected" };
-                    if (row.Raw is not null) rejectedRow["raw"] = Truncate(row.Raw);
+                    // JSON Lines count lines, Parquet counts rows.
+                    var rejectedRow = new JsonObject { [reader.IsParquet ? "row" : "line"] = rows[i].Number, ["reason"] = reason ?? "rejected" };
+                    if (rows[i].Raw is not null) rejectedRow["raw"] = Truncate(rows[i].Raw);
                     await rejects.WriteLineAsync(rejectedRow.ToJsonString());
                     continue;
                 }
@@ -73,9 +78,17 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
                     conversation.Turns, conversation.Rating, conversation.Language, conversation.Toxic, conversation.Redacted,
                     conversation.Demographics, conversation.Timestamp, now);
             }
+
+            // The batch before this one must be in the store before this one looks for what is already there.
+            await writing;
             var existing = await ExistingAsync(fresh.Keys, cancellationToken);
             duplicates += existing.Count;
             var toWrite = fresh.Where(kv => !existing.Contains(kv.Key)).Select(kv => kv.Value).ToList();
+            writing = WriteAsync(toWrite, rows.Length, reader.Position, reader.IsParquet ? reader.TotalRows ?? 0 : reader.Length);
+        }
+
+        async Task WriteAsync(List<ConversationImported> toWrite, int rows, long position, long length)
+        {
             if (toWrite.Count > 0)
             {
                 // Write models first, then the streams: a crash in between leaves documents whose streams a
@@ -87,9 +100,8 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
                 await store.BulkInsertEventsAsync(streams, BatchSize, cancellationToken);
                 imported += toWrite.Count;
             }
-            read += batch.Count;
-            batch.Clear();
-            progress?.Report(new ImportProgress(read, imported, duplicates, rejected, reader.Position, reader.IsParquet ? reader.TotalRows ?? 0 : reader.Length));
+            read += rows;
+            progress?.Report(new ImportProgress(read, imported, duplicates, rejected, position, length));
         }
 
         await foreach (var row in reader.ReadAsync(cancellationToken))
@@ -98,6 +110,7 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
             if (batch.Count >= BatchSize) await FlushAsync();
         }
         if (batch.Count > 0) await FlushAsync();
+        await writing;
         return new ImportSummary(read, imported, duplicates, rejected, stopwatch.Elapsed, rejectsPath);
     }
 

@@ -8,8 +8,25 @@ using Parquet.Serialization;
 
 namespace ShareLM.Ops.Import;
 
-/// <summary>One input row: its line (JSONL) or row (Parquet) number, and the row or why it could not be read.</summary>
-public sealed record UpstreamRow(long Number, JsonObject? Row, string? Error, string? Raw);
+/// <summary>
+/// One input row: its line (JSONL) or row (Parquet) number, and the row, or why it could not be read, or (for a
+/// JSON line) its text still to be parsed by <see cref="Parse"/>, which the importer does in parallel.
+/// </summary>
+public sealed record UpstreamRow(long Number, JsonObject? Row, string? Error, string? Raw)
+{
+    public (JsonObject? Row, string? Error) Parse()
+    {
+        if (Row is not null || Error is not null || Raw is null) return (Row, Error ?? (Row is null ? "empty row" : null));
+        try
+        {
+            return JsonNode.Parse(Raw) is JsonObject row ? (row, null) : (null, "the line is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            return (null, "invalid JSON: " + e.Message.Split(" Path:")[0]);
+        }
+    }
+}
 
 /// <summary>
 /// Reads an upstream file row by row with flat memory: JSON Lines (plain or gzip-compressed, by content) or
@@ -43,18 +60,7 @@ public sealed class UpstreamReader(string path) : IAsyncDisposable
             number++;
             Position = _file.Position;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonObject? row = null;
-            string? error = null;
-            try
-            {
-                row = JsonNode.Parse(line) as JsonObject;
-                if (row is null) error = "the line is not a JSON object";
-            }
-            catch (JsonException e)
-            {
-                error = "invalid JSON: " + e.Message.Split(" Path:")[0];
-            }
-            yield return new UpstreamRow(number, row, error, row is null ? line : null);
+            yield return new UpstreamRow(number, null, null, line);
         }
         Position = Length;
     }

@@ -36,9 +36,9 @@ public static class ProjectionCommands
     {
         var rebuild = new CatalogRebuild(ops.Store, ops.Db, ops.CatalogProjection());
         var report = await ProgressDisplay.RunAsync("rebuilding catalog", "events", report =>
-            rebuild.RunAsync(fromScratch, new Progress<RebuildProgress>(p => report(p.Processed, p.Total)), ct));
+            rebuild.RunAsync(fromScratch, new Progress<RebuildProgress>(p => report(p.Position, p.Head)), ct));
         AnsiConsole.MarkupLineInterpolated(
-            $"catalog rebuilt: {report.EventsProcessed:N0} events in {report.Elapsed.TotalSeconds:0.0}s ({report.EventsPerSecond:N0} events/s); feed cursor {report.FromCursor} -> {report.ToCursor}");
+            $"catalog rebuilt: {report.EventsProcessed:N0} events ({report.EventsApplied:N0} applied) in {report.Elapsed.TotalSeconds:0.0}s ({report.EventsPerSecond:N0} events/s); feed cursor {report.FromCursor} -> {report.ToCursor}");
         return 0;
     }
 

@@ -1,0 +1,65 @@
+using Marten;
+using Npgsql;
+using ShareLM.Events;
+using ShareLM.ServiceDefaults.EventStore;
+
+namespace ShareLM.Catalog.Projection;
+
+/// <summary>
+/// Reads what published revisions contain, straight from their streams: for each (stream, version of its
+/// <see cref="ConversationPublished"/>), the capture plus the content events from the last full-text one
+/// (capture or revision) before that version, folded. One query per projection batch, on the
+/// (stream_id, version) index; superseded revisions before the last full text are never read.
+/// </summary>
+public sealed class RevisionReader(NpgsqlDataSource db)
+{
+    static readonly Type[] ContentTypes = [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationRated)];
+    static readonly Type[] FullTextTypes = [typeof(ConversationCaptured), typeof(ConversationRevised)];
+
+    public async Task<Dictionary<Guid, RecordContent>> ReadAsync(IDocumentStore store, IReadOnlyCollection<(Guid Stream, long PublishedVersion)> wanted,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, RecordContent>();
+        if (wanted.Count == 0) return found;
+        var events = ((DocumentStore)store).Events;
+        var typesByAlias = ContentTypes.ToDictionary(t => events.EventMappingFor(t).EventTypeName);
+        var fullText = FullTextTypes.Select(t => events.EventMappingFor(t).EventTypeName).ToArray();
+        var serializer = store.Options.Serializer();
+
+        await using var command = db.CreateCommand($"""
+            select e.stream_id, e.type, e.data
+            from unnest($1::uuid[], $2::bigint[]) as p(id, v)
+            cross join lateral (
+                select coalesce(max(f.version), 1) as base from {EventStoreSetup.Schema}.mt_events f
+                where f.stream_id = p.id and f.version < p.v and f.type = any($3)) b
+            join {EventStoreSetup.Schema}.mt_events e
+              on e.stream_id = p.id and e.version < p.v and (e.version = 1 or e.version >= b.base) and e.type = any($4)
+            order by e.stream_id, e.version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.Stream).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.PublishedVersion).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = fullText });
+        command.Parameters.Add(new NpgsqlParameter { Value = typesByAlias.Keys.ToArray() });
+
+        var stream = Guid.Empty;
+        var history = new List<object>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetGuid(0);
+                if (id != stream) Flush();
+                stream = id;
+                history.Add(serializer.FromJson(typesByAlias[reader.GetString(1)], reader, 2));
+            }
+        }
+        Flush();
+        return found;
+
+        void Flush()
+        {
+            if (history.Count > 0 && RecordContent.Fold(history) is { } content) found[stream] = content;
+            history.Clear();
+        }
+    }
+}
