@@ -1,0 +1,76 @@
+using ShareLM.Catalog.Projection;
+using ShareLM.Events;
+
+namespace ShareLM.Catalog.Tests;
+
+/// <summary>What a published revision contains, folded from its stream's content events.</summary>
+public sealed class RecordContentTests
+{
+    static readonly Guid Id = Guid.NewGuid();
+    static readonly Guid Contributor = Guid.NewGuid();
+    static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    static ConversationCaptured Captured(bool erased = false) => new(Id, Contributor, "client-1", Vocabulary.SourceExtension, "terms-1",
+        new Demographics("30", null, "IL"), "https://chatgpt.com/c/1", "gpt-4o",
+        [new Turn("user", "Hello there"), new Turn("assistant", "Hi!")], null, false, "h1", T0, T0.AddHours(24), erased);
+
+    static ConversationRevised Revised(int revision) => new(Id, revision, null, "gpt-4o-mini",
+        [new Turn("user", "Hello there"), new Turn("assistant", "Hi!"), new Turn("user", "More?"), new Turn("assistant", "Sure.")],
+        Vocabulary.RatingUp, true, "h" + revision, T0.AddMinutes(revision), T0.AddMinutes(revision).AddHours(24));
+
+    static ConversationRated Rated(int revision, params int?[] ratings) => new(Id, revision, Vocabulary.RatingDown, ratings, "r" + revision,
+        T0.AddMinutes(10 + revision), T0.AddMinutes(10 + revision).AddHours(24));
+
+    [Fact]
+    public void A_capture_alone_is_revision_one_with_the_contributors_origin()
+    {
+        var content = RecordContent.Fold([Captured()])!;
+        Assert.Equal(1, content.Revision);
+        Assert.Equal(Contributor, content.ContributorId);
+        Assert.Equal("gpt-4o", content.Model);
+        Assert.Equal(new Demographics("30", null, "IL"), content.Demographics);
+        Assert.Equal(T0, content.ChangedAt);
+        Assert.False(content.Erased);
+    }
+
+    [Fact]
+    public void A_revision_replaces_the_text_and_keeps_the_origin_and_a_later_rating_applies_to_its_turns()
+    {
+        var content = RecordContent.Fold([Captured(), Revised(2), Rated(3, null, 1, null, -1)])!;
+        Assert.Equal(3, content.Revision);
+        Assert.Equal(4, content.Turns.Count);
+        Assert.Equal([null, 1, null, -1], content.Turns.Select(t => t.Rating));
+        Assert.Equal(Vocabulary.RatingDown, content.Rating);
+        Assert.Equal("gpt-4o-mini", content.Model);
+        Assert.True(content.Redacted);
+        Assert.Equal(Contributor, content.ContributorId);
+        Assert.Equal(T0.AddMinutes(13), content.ChangedAt);
+    }
+
+    [Fact]
+    public void Erased_content_is_marked_so_that_it_is_never_published()
+    {
+        Assert.True(RecordContent.Fold([Captured(erased: true)])!.Erased);
+        Assert.True(RecordContent.Fold([Captured(), Revised(2) with { Erased = true }])!.Erased);
+    }
+
+    [Fact]
+    public void Without_a_capture_there_is_nothing_to_publish()
+    {
+        Assert.Null(RecordContent.Fold([]));
+        Assert.Null(RecordContent.Fold([Rated(2, 1)]));
+    }
+
+    [Fact]
+    public void An_import_is_its_own_content()
+    {
+        var imported = new ConversationImported(Id, "lmsys-chat-1m", "u-1", "user-9", "vicuna-13b", [new Turn("user", "Hi")], null, "en", "false",
+            false, Demographics.None, "2023-05-01", T0);
+        var content = RecordContent.FromImport(imported);
+        Assert.True(content.Imported);
+        Assert.Equal(1, content.Revision);
+        Assert.Equal("user-9", content.UpstreamUser);
+        Assert.Equal("en", content.Language);
+        Assert.Equal("2023-05-01", content.UpstreamTimestamp);
+    }
+}
