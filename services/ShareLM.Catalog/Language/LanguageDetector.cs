@@ -33,7 +33,7 @@ public static class LanguageDetector
 
     /// <summary>Each function word and the languages (indexes into <see cref="Languages"/>) that use it.</summary>
     static readonly Dictionary<string, int[]> WordLanguages = FunctionWords
-        .SelectMany((kv, _) => kv.Value.Select(word => (word, language: Array.IndexOf(Languages, kv.Key))))
+        .SelectMany(kv => kv.Value.Select(word => (word, language: Array.IndexOf(Languages, kv.Key))))
         .GroupBy(x => x.word)
         .ToDictionary(g => g.Key, g => g.Select(x => x.language).ToArray());
 
@@ -52,6 +52,8 @@ public static class LanguageDetector
         ("sv", "å", 0.6),
         ("vi", "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư", 1.0),
     ];
+
+    static readonly int[] TelltaleLanguage = [.. TelltaleLetters.Select(t => Array.IndexOf(Languages, t.Language))];
 
     static readonly Dictionary<char, int[]> TelltaleGroups = TelltaleLetters
         .SelectMany((t, group) => t.Letters.Select(letter => (letter, group)))
@@ -161,7 +163,7 @@ public static class LanguageDetector
         if (words < 3 || !distinct) return Undetermined;
         for (var group = 0; group < TelltaleLetters.Length; group++)
             if (telltale[group] > 0)
-                scores[Array.IndexOf(Languages, TelltaleLetters[group].Language)] += Math.Min(telltale[group], 5) * TelltaleLetters[group].Weight;
+                scores[TelltaleLanguage[group]] += Math.Min(telltale[group], 5) * TelltaleLetters[group].Weight;
 
         // The best language (the first listed among equals) against the runner-up.
         var best = 0;

@@ -39,9 +39,6 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
         IncludeType<ConversationDeleted>();
     }
 
-    public static IReadOnlyList<Type> HandledEventTypes { get; } =
-        [typeof(ConversationPublished), typeof(ConversationImported), typeof(DeletionRequested), typeof(ConversationDeleted)];
-
     abstract record FeedChange;
     sealed record Upsert(string Record, int Revision, string Model, string Source, string Language, string Rate, DateTimeOffset PublishedAt) : FeedChange;
     /// <param name="Ensure">Leave a delete entry even if no row exists yet (the conversation is known to have been public).</param>

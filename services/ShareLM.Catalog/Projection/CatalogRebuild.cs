@@ -91,14 +91,15 @@ public sealed class CatalogRebuild(IDocumentStore store, NpgsqlDataSource db, Ca
         var head = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
         await using var session = store.QuerySession();
         var page = await session.Events.QueryAllRawEvents()
-            .Where(e => e.Sequence > position && e.EventTypesAre(HandledTypes))
+            .Where(e => e.Sequence > position && e.EventTypesAre(_handledTypes))
             .OrderBy(e => e.Sequence)
             .Take(PageSize)
             .ToListAsync(cancellationToken);
         return (head, page, await projection.ReadContentsAsync(store, page, cancellationToken));
     }
 
-    static readonly Type[] HandledTypes = [.. CatalogProjection.HandledEventTypes];
+    // The same event types the async daemon fetches for the projection.
+    readonly Type[] _handledTypes = [.. projection.IncludedEventTypes];
 
     static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

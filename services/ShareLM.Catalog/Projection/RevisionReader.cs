@@ -16,14 +16,19 @@ public sealed class RevisionReader(NpgsqlDataSource db)
     static readonly Type[] ContentTypes = [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationRated)];
     static readonly Type[] FullTextTypes = [typeof(ConversationCaptured), typeof(ConversationRevised)];
 
+    /// <summary>The stored type names of the content events, resolved from the store's event mappings once.</summary>
+    sealed record Aliases(Dictionary<string, Type> Content, string[] FullText)
+    {
+        public string[] ContentNames { get; } = [.. Content.Keys];
+    }
+    Aliases? _aliases;
+
     public async Task<Dictionary<Guid, RecordContent>> ReadAsync(IDocumentStore store, IReadOnlyCollection<(Guid Stream, long PublishedVersion)> wanted,
         CancellationToken cancellationToken)
     {
         var found = new Dictionary<Guid, RecordContent>();
         if (wanted.Count == 0) return found;
-        var events = ((DocumentStore)store).Events;
-        var typesByAlias = ContentTypes.ToDictionary(t => events.EventMappingFor(t).EventTypeName);
-        var fullText = FullTextTypes.Select(t => events.EventMappingFor(t).EventTypeName).ToArray();
+        var aliases = _aliases ??= Resolve(((DocumentStore)store).Events);
         var serializer = store.Options.Serializer();
 
         await using var command = db.CreateCommand($"""
@@ -38,8 +43,8 @@ public sealed class RevisionReader(NpgsqlDataSource db)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.Stream).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = wanted.Select(w => w.PublishedVersion).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = fullText });
-        command.Parameters.Add(new NpgsqlParameter { Value = typesByAlias.Keys.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = aliases.FullText });
+        command.Parameters.Add(new NpgsqlParameter { Value = aliases.ContentNames });
 
         var stream = Guid.Empty;
         var history = new List<object>();
@@ -50,7 +55,7 @@ public sealed class RevisionReader(NpgsqlDataSource db)
                 var id = reader.GetGuid(0);
                 if (id != stream) Flush();
                 stream = id;
-                history.Add(serializer.FromJson(typesByAlias[reader.GetString(1)], reader, 2));
+                history.Add(serializer.FromJson(aliases.Content[reader.GetString(1)], reader, 2));
             }
         }
         Flush();
@@ -62,4 +67,8 @@ public sealed class RevisionReader(NpgsqlDataSource db)
             history.Clear();
         }
     }
+
+    static Aliases Resolve(Marten.Events.EventGraph events) => new(
+        ContentTypes.ToDictionary(t => events.EventMappingFor(t).EventTypeName),
+        [.. FullTextTypes.Select(t => events.EventMappingFor(t).EventTypeName)]);
 }

@@ -16,7 +16,8 @@ public sealed record UpstreamRow(long Number, JsonObject? Row, string? Error, st
 {
     public (JsonObject? Row, string? Error) Parse()
     {
-        if (Row is not null || Error is not null || Raw is null) return (Row, Error ?? (Row is null ? "empty row" : null));
+        // Parquet rows (and unreadable ones) arrive parsed, or with their error.
+        if (Row is not null || Error is not null || Raw is null) return (Row, Error);
         try
         {
             return JsonNode.Parse(Raw) is JsonObject row ? (row, null) : (null, "the line is not a JSON object");
