@@ -46,7 +46,9 @@ public static class RetentionApp
         builder.AddShareLMBus(x =>
         {
             x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = BusSetup.SchedulerQueue);
-            x.AddConsumer<HoldScheduler>().Endpoint(e => e.Name = HoldsQueue);
+            // Batches of up to 100 (waiting at most 20 ms for one to fill), two at a time.
+            x.AddConsumer<HoldScheduler>(c => c.Options<BatchOptions>(o => o.SetMessageLimit(100).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))
+                .Endpoint(e => e.Name = HoldsQueue);
             x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
             x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
             x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = BusSetup.RetentionOperationsQueue);

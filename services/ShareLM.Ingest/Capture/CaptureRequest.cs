@@ -115,6 +115,6 @@ public static class ContentHash
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
     }
 }

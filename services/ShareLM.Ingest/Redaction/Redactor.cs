@@ -37,17 +37,21 @@ public static partial class Redactor
     {
         if (string.IsNullOrEmpty(text)) return new RedactionResult(text, []);
         var found = new List<RedactedSpan>();
+        // Each pattern needs a character most prose lacks ('@', a digit, ':'); a vectorised search for it
+        // spares the regular expression a pass over the text. The results are the same.
+        var chars = text.AsSpan();
+        var hasDigit = chars.ContainsAnyInRange('0', '9');
         // Runs shaped like an IBAN but failing its checksum are still account-number-like: no digit group
         // inside one is taken for a phone or card number.
-        var ibanShaped = IbanPattern().Matches(text).Select(m => (m.Index, End: m.Index + m.Length)).ToList();
+        var ibanShaped = hasDigit ? IbanPattern().Matches(text).Select(m => (m.Index, End: m.Index + m.Length)).ToList() : [];
         bool InsideIbanShape(Match m) => ibanShaped.Any(r => m.Index < r.End && r.Index < m.Index + m.Length);
-        Collect(found, text, EmailPattern(), Email, IsEmail);
-        Collect(found, text, IbanPattern(), Iban, IsIban);
-        Collect(found, text, CardPattern(), CreditCard, (t, m) => !InsideIbanShape(m) && IsCard(t, m));
-        Collect(found, text, MacPattern(), Mac, (_, _) => true);
-        Collect(found, text, IPv6Candidate(), IPv6, IsIPv6);
-        Collect(found, text, IPv4Pattern(), IPv4, IsIPv4);
-        Collect(found, text, PhonePattern(), Phone, (t, m) => !InsideIbanShape(m) && IsPhone(t, m));
+        if (chars.Contains('@')) Collect(found, text, EmailPattern(), Email, IsEmail);
+        if (ibanShaped.Count > 0) Collect(found, text, IbanPattern(), Iban, IsIban);
+        if (hasDigit) Collect(found, text, CardPattern(), CreditCard, (t, m) => !InsideIbanShape(m) && IsCard(t, m));
+        if (chars.ContainsAny(':', '-', '.')) Collect(found, text, MacPattern(), Mac, (_, _) => true);
+        if (chars.Contains(':')) Collect(found, text, IPv6Candidate(), IPv6, IsIPv6);
+        if (hasDigit) Collect(found, text, IPv4Pattern(), IPv4, IsIPv4);
+        if (hasDigit) Collect(found, text, PhonePattern(), Phone, (t, m) => !InsideIbanShape(m) && IsPhone(t, m));
         if (found.Count == 0) return new RedactionResult(text, []);
 
         found.Sort((a, b) => a.Start.CompareTo(b.Start));

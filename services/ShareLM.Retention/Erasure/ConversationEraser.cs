@@ -15,13 +15,13 @@ namespace ShareLM.Retention.Erasure;
 /// archived, so projections and the relay still see the whole stream, the take-down included. Idempotent:
 /// a repeated message masks nothing new and appends nothing.
 /// </summary>
-public sealed class ConversationEraser(IDocumentStore store, IDocumentSession session, VacuumRequests vacuum, TimeProvider clock,
+public sealed class ConversationEraser(IDocumentStore store, IDocumentSession session, PublicationScheduling scheduling, VacuumRequests vacuum, TimeProvider clock,
     ILogger<ConversationEraser> logger) : IConsumer<Integration.DeletionRequested>
 {
     public async Task Consume(ConsumeContext<Integration.DeletionRequested> context)
     {
         var id = context.Message.ConversationId;
-        await PublicationScheduling.CancelAsync(context, id);
+        await scheduling.CancelAsync(id, context.CancellationToken);
 
         var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);
         var state = stream.Aggregate;

@@ -14,7 +14,7 @@ namespace ShareLM.Retention.Holds;
 /// not completed after a while are handed to the eraser again (it is idempotent). Runs periodically and on
 /// an operator's request (<see cref="Integration.ReconcileHolds"/>).
 /// </summary>
-public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, IBus bus, ILogger<HoldReconciler> logger)
+public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, PublicationScheduling scheduling, IBus bus, ILogger<HoldReconciler> logger)
 {
     /// <summary>A hold that ended this long ago without a publication is overdue.</summary>
     public static TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
@@ -35,6 +35,7 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
         foreach (var chunk in held.Chunk(1_000))
         {
             var pending = await schedules.PendingTokensAsync(chunk.Select(c => c.Id).ToArray(), cancellationToken);
+            var again = new List<Hold>();
             foreach (var c in chunk)
             {
                 var isPending = pending.Contains(c.Id);
@@ -42,20 +43,11 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
                 if (isPending && !isOverdue) { scheduled++; continue; }
                 if (isOverdue) overdue++; else missing++;
                 touched.Add(c.Id);
-                if (dryRun) continue;
-                var command = new Integration.PublishConversation(c.Id, c.Revision, c.PublishAt);
-                if (c.PublishAt <= now)
-                {
-                    var endpoint = await bus.GetSendEndpoint(PublicationScheduling.PublicationAddress);
-                    await endpoint.Send(command, cancellationToken);
-                }
-                else
-                {
-                    var scheduler = bus.CreateMessageScheduler(ShareLM.ServiceDefaults.Messaging.BusSetup.SchedulerAddress);
-                    await scheduler.ScheduleSend(PublicationScheduling.PublicationAddress, c.PublishAt.UtcDateTime, command, cancellationToken);
-                }
-                rescheduled++;
+                // An overdue hold is sent for publication at once; a missing one is scheduled again.
+                if (!dryRun) again.Add(new Hold(c.Id, c.Revision, c.PublishAt, null, null));
             }
+            await scheduling.ScheduleAsync(bus, again, cancellationToken);
+            rescheduled += again.Count;
         }
         if (touched.Count > 0)
             logger.LogWarning("Hold reconciliation: {Missing} missing and {Overdue} overdue of {Held} held; {Rescheduled} rescheduled",

@@ -1,69 +1,111 @@
+using System.Diagnostics;
 using Marten;
 using MassTransit;
 using ShareLM.Messages;
+using ShareLM.Retention.Scheduling;
+using ScheduledMessage = ShareLM.Retention.Scheduling.ScheduledMessage;
 using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.ServiceDefaults.Telemetry;
 
 namespace ShareLM.Retention.Holds;
 
 /// <summary>
 /// Schedules a conversation's publication for the end of its hold. Every capture, revision or rating moves
-/// the hold; the schedule's token is the conversation id, so scheduling again replaces (cancels) the previous
-/// one. The time comes from the stream's current state (the publishAt Ingest recorded), not from the message,
-/// because messages may arrive twice or out of order.
+/// the hold; the schedule's token is the conversation id, so scheduling again replaces the previous one. The
+/// time comes from the stream's current state (the publishAt Ingest recorded), not from the message, because
+/// messages may arrive twice or out of order. Messages are taken in batches: one query loads the states of
+/// a batch and one statement writes its schedules, since every accepted conversation passes through here.
 /// </summary>
 public sealed class HoldScheduler(IQuerySession session, PublicationScheduling scheduling, ILogger<HoldScheduler> logger) :
-    IConsumer<ConversationCaptured>,
-    IConsumer<ConversationRevised>,
-    IConsumer<ConversationRated>
+    IConsumer<Batch<ConversationCaptured>>,
+    IConsumer<Batch<ConversationRevised>>,
+    IConsumer<Batch<ConversationRated>>
 {
-    public Task Consume(ConsumeContext<ConversationCaptured> context) => ScheduleLatest(context, context.Message.ConversationId);
-    public Task Consume(ConsumeContext<ConversationRevised> context) => ScheduleLatest(context, context.Message.ConversationId);
-    public Task Consume(ConsumeContext<ConversationRated> context) => ScheduleLatest(context, context.Message.ConversationId);
+    public Task Consume(ConsumeContext<Batch<ConversationCaptured>> context) =>
+        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
 
-    async Task ScheduleLatest(ConsumeContext context, Guid conversationId)
+    public Task Consume(ConsumeContext<Batch<ConversationRevised>> context) =>
+        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
+
+    public Task Consume(ConsumeContext<Batch<ConversationRated>> context) =>
+        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
+
+    async Task ScheduleLatest(ConsumeContext batch, IEnumerable<(Guid ConversationId, ConsumeContext Message)> messages)
     {
-        var state = await session.LoadAsync<ConversationState>(conversationId, context.CancellationToken);
-        if (state is null)
+        // One schedule per conversation is enough: each is taken from the current state.
+        var latest = new Dictionary<Guid, ConsumeContext>();
+        foreach (var (id, message) in messages) latest[id] = message;
+        var states = (await session.LoadManyAsync<ConversationState>(batch.CancellationToken, latest.Keys.ToArray())).ToDictionary(s => s.Id);
+
+        var holds = new List<Hold>(latest.Count);
+        foreach (var (id, message) in latest)
         {
-            logger.LogWarning("No state for conversation {ConversationId}; nothing to schedule", conversationId);
-            return;
+            if (!states.TryGetValue(id, out var state))
+            {
+                logger.LogWarning("No state for conversation {ConversationId}; nothing to schedule", id);
+                continue;
+            }
+            if (state.Status != ConversationStatus.Held) continue; // published, deleting or deleted: nothing to hold
+            // A span per conversation, continuing the trace of the message that moved its hold.
+            using var activity = ShareLMTelemetry.StartContinuing("hold.schedule", MessageTrace(message), ActivityKind.Consumer);
+            activity?.SetTag("sharelm.conversation.id", id);
+            holds.Add(new Hold(id, state.Revision, state.PublishAt, activity?.Id ?? TraceParentOf(message), message.CorrelationId));
         }
-        if (state.Status != ConversationStatus.Held) return; // published, deleting or deleted: nothing to hold
-        await scheduling.ScheduleAsync(context, state.Id, state.Revision, state.PublishAt);
+        await scheduling.ScheduleAsync(batch, holds, batch.CancellationToken);
     }
+
+    /// <summary>MassTransit carries the sender's activity in <c>MT-Activity-Id</c> (a W3C traceparent).</summary>
+    static string? TraceParentOf(ConsumeContext message) => message.Headers.Get<string>("MT-Activity-Id");
+
+    static ActivityContext MessageTrace(ConsumeContext message) => ShareLMTelemetry.Parse(TraceParentOf(message));
 }
 
-/// <summary>How Retention asks for a publication at a time: through MassTransit's scheduler API, token = conversation id.</summary>
-public sealed class PublicationScheduling
+/// <summary>A conversation's hold to schedule: its publication at <paramref name="PublishAt"/>.</summary>
+public sealed record Hold(Guid ConversationId, int Revision, DateTimeOffset PublishAt, string? TraceParent, Guid? CorrelationId);
+
+/// <summary>
+/// How Retention schedules and cancels publications. Retention owns the scheduler's table, so it writes the
+/// schedule rows itself (one statement for many holds) instead of sending MassTransit's ScheduleMessage to its
+/// own scheduler endpoint, which would cost a broker round trip per hold. The rows are the same the endpoint
+/// writes: MassTransit's envelope of <see cref="PublishConversation"/>, token = conversation id.
+/// </summary>
+public sealed class PublicationScheduling(ScheduleStore schedules, TimeProvider clock)
 {
     public const string PublicationQueue = "sharelm-retention-publication";
     public static readonly Uri PublicationAddress = new($"exchange:{PublicationQueue}");
 
     static PublicationScheduling()
     {
-        // One pending publication per conversation: a new schedule replaces the old one.
+        // One pending publication per conversation, also for schedules sent through the scheduler endpoint.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<PublishConversation>(m => m.ConversationId);
     }
 
     public static void EnsureTokenConvention() { }
 
-    public async Task ScheduleAsync(ConsumeContext context, Guid conversationId, int revision, DateTimeOffset publishAt)
+    public Task ScheduleAsync(ISendEndpointProvider sender, Guid conversationId, int revision, DateTimeOffset publishAt, CancellationToken cancellationToken) =>
+        ScheduleAsync(sender, [new Hold(conversationId, revision, publishAt, ShareLMTelemetry.CurrentTraceParent(), null)], cancellationToken);
+
+    public async Task ScheduleAsync(ISendEndpointProvider sender, IReadOnlyCollection<Hold> holds, CancellationToken cancellationToken)
     {
-        var command = new PublishConversation(conversationId, revision, publishAt);
-        if (publishAt <= DateTimeOffset.UtcNow)
+        if (holds.Count == 0) return;
+        var now = clock.GetUtcNow();
+        var rows = new List<ScheduledMessage>(holds.Count);
+        var due = new List<PublishConversation>();
+        foreach (var hold in holds)
         {
+            var command = new PublishConversation(hold.ConversationId, hold.Revision, hold.PublishAt);
             // Already due (legacy uploads have no hold): no need to go through the schedule table.
-            var endpoint = await context.GetSendEndpoint(PublicationAddress);
-            await endpoint.Send(command, context.CancellationToken);
-            return;
+            if (hold.PublishAt <= now) due.Add(command);
+            else rows.Add(ScheduledMessage.Of(command, hold.ConversationId, hold.PublishAt, PublicationAddress, hold.TraceParent, hold.CorrelationId));
         }
-        var scheduler = context.GetPayload<MessageSchedulerContext>();
-        await scheduler.ScheduleSend(PublicationAddress, publishAt.UtcDateTime, command, context.CancellationToken);
+        // The row is committed before the message that asked for it is acknowledged.
+        await schedules.UpsertAsync(rows, cancellationToken);
+        if (due.Count > 0)
+        {
+            var endpoint = await sender.GetSendEndpoint(PublicationAddress);
+            await Task.WhenAll(due.Select(command => endpoint.Send(command, cancellationToken)));
+        }
     }
 
-    public static Task CancelAsync(ConsumeContext context, Guid conversationId)
-    {
-        var scheduler = context.GetPayload<MessageSchedulerContext>();
-        return scheduler.CancelScheduledSend(PublicationAddress, conversationId);
-    }
+    public Task CancelAsync(Guid conversationId, CancellationToken cancellationToken) => schedules.CancelAsync(conversationId, cancellationToken);
 }

@@ -35,7 +35,7 @@ public sealed class ConversationPublisher(IDocumentSession session, PublicationS
         if (state.PublishAt > now + EarlyTolerance)
         {
             // Revised since this was scheduled, or early: the latest hold decides.
-            await scheduling.ScheduleAsync(context, id, state.Revision, state.PublishAt);
+            await scheduling.ScheduleAsync(context, id, state.Revision, state.PublishAt, context.CancellationToken);
             return;
         }
         await PublishAsync(stream, state, now, Vocabulary.PublishedBecauseHoldEnded, context.CancellationToken);
@@ -49,7 +49,7 @@ public sealed class ConversationPublisher(IDocumentSession session, PublicationS
         if (state is null || state.Status != ConversationStatus.Held) return;
         if (state.Revision != context.Message.Revision) return; // changed after the request: the new revision is held again
         await PublishAsync(stream, state, clock.GetUtcNow(), Vocabulary.PublishedOnRequest, context.CancellationToken);
-        await PublicationScheduling.CancelAsync(context, id);
+        await scheduling.CancelAsync(id, context.CancellationToken);
     }
 
     async Task PublishAsync(IEventStream<ConversationState> stream, ConversationState state, DateTimeOffset now, string reason, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using MassTransit.Context;
+using MassTransit.Serialization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,7 +23,28 @@ public sealed record ScheduledMessage(
     string? FaultAddress,
     DateTimeOffset? ExpirationTime,
     string? HeadersJson,
-    string? TraceParent);
+    string? TraceParent)
+{
+    /// <summary>
+    /// The row for sending <paramref name="message"/> to <paramref name="destination"/> at <paramref name="dueAt"/>:
+    /// MassTransit's envelope of it, as the scheduler endpoint would store a ScheduleSend of the same message.
+    /// </summary>
+    public static ScheduledMessage Of<T>(T message, Guid tokenId, DateTimeOffset dueAt, Uri destination, string? traceParent, Guid? correlationId)
+        where T : class
+    {
+        var messageId = MassTransit.NewId.NextGuid();
+        var send = new MessageSendContext<T>(message)
+        {
+            MessageId = messageId,
+            CorrelationId = correlationId,
+            DestinationAddress = destination,
+        };
+        var body = SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString();
+        return new ScheduledMessage(tokenId, dueAt, destination, body, SystemTextJsonMessageSerializer.JsonContentType.ToString(),
+            string.Join(";", MassTransit.MessageTypeCache<T>.MessageTypeNames), messageId, correlationId, null, null, null, null, null, null, null,
+            null, traceParent);
+    }
+}
 
 /// <summary>
 /// The durable schedule: one row per token in PostgreSQL. Scheduling the same token again replaces the row
@@ -89,15 +112,27 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
         }
     }
 
-    public async Task UpsertAsync(ScheduledMessage message, CancellationToken cancellationToken)
+    public Task UpsertAsync(ScheduledMessage message, CancellationToken cancellationToken) => UpsertAsync([message], cancellationToken);
+
+    /// <summary>
+    /// Schedules many messages in one statement (a token given twice keeps its last message), then one NOTIFY
+    /// carrying the earliest due time.
+    /// </summary>
+    public async Task UpsertAsync(IReadOnlyCollection<ScheduledMessage> messages, CancellationToken cancellationToken)
     {
+        if (messages.Count == 0) return;
         await EnsureSchemaAsync(cancellationToken);
+        var byToken = new Dictionary<Guid, ScheduledMessage>(messages.Count);
+        foreach (var m in messages) byToken[m.TokenId] = m;
+        var rows = byToken.Values.OrderBy(m => m.TokenId).ToArray(); // a fixed lock order: concurrent upserts cannot deadlock
+
         await using var batch = dataSource.CreateBatch();
         var command = new NpgsqlBatchCommand($"""
             insert into {Schema}.scheduled_messages as s
                 (token_id, due_at, destination, body, content_type, message_types, message_id, correlation_id, conversation_id,
                  initiator_id, request_id, source_address, response_address, fault_address, expiration_time, headers, trace_parent)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::uuid[],
+                $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[], $17::text[])
             on conflict (token_id) do update set
                 due_at = excluded.due_at, destination = excluded.destination, body = excluded.body,
                 content_type = excluded.content_type, message_types = excluded.message_types, message_id = excluded.message_id,
@@ -107,32 +142,35 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
                 expiration_time = excluded.expiration_time, headers = excluded.headers, trace_parent = excluded.trace_parent,
                 scheduled_at = now(), attempts = 0
             """);
+        var p = command.Parameters;
+        p.Add(Column(rows, m => m.TokenId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.DueAt.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+        p.Add(Column(rows, m => m.Destination.ToString(), NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.Body, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.ContentType, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.MessageTypes, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.MessageId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.CorrelationId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.ConversationId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.InitiatorId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.RequestId, NpgsqlDbType.Uuid));
+        p.Add(Column(rows, m => m.SourceAddress, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.ResponseAddress, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.FaultAddress, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.ExpirationTime?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+        p.Add(Column(rows, m => m.HeadersJson, NpgsqlDbType.Text));
+        p.Add(Column(rows, m => m.TraceParent, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
-        // The payload is the due time (Unix ms): a dispatcher already waking earlier ignores it.
+        // The payload is the earliest due time (Unix ms): a dispatcher already waking earlier ignores it.
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', $1)")
         {
-            Parameters = { new NpgsqlParameter { Value = message.DueAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+            Parameters = { new NpgsqlParameter { Value = rows.Min(m => m.DueAt).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
         });
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter { Value = message.TokenId });
-        p.Add(new NpgsqlParameter { Value = message.DueAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter { Value = message.Destination.ToString() });
-        p.Add(new NpgsqlParameter { Value = message.Body });
-        p.Add(new NpgsqlParameter { Value = message.ContentType });
-        p.Add(new NpgsqlParameter { Value = message.MessageTypes });
-        AddNullable(p, message.MessageId);
-        AddNullable(p, message.CorrelationId);
-        AddNullable(p, message.ConversationId);
-        AddNullable(p, message.InitiatorId);
-        AddNullable(p, message.RequestId);
-        AddNullable(p, message.SourceAddress);
-        AddNullable(p, message.ResponseAddress);
-        AddNullable(p, message.FaultAddress);
-        p.Add(new NpgsqlParameter { Value = (object?)message.ExpirationTime?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        AddNullable(p, message.HeadersJson);
-        AddNullable(p, message.TraceParent);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    static NpgsqlParameter Column<T>(ScheduledMessage[] rows, Func<ScheduledMessage, T> value, NpgsqlDbType type) =>
+        new() { Value = rows.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
 
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
     {
@@ -226,12 +264,6 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
         await tx.CommitAsync(cancellationToken);
         return sent.Count;
     }
-
-    static void AddNullable<T>(NpgsqlParameterCollection parameters, T? value) where T : struct =>
-        parameters.Add(new NpgsqlParameter { Value = value.HasValue ? value.Value : DBNull.Value });
-
-    static void AddNullable(NpgsqlParameterCollection parameters, string? value) =>
-        parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
     static Guid? NullableGuid(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetGuid(ordinal);
     static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
