@@ -51,6 +51,8 @@ public static class IngestApp
         builder.Services.Configure<WriterSettings>(builder.Configuration.GetSection(WriterSettings.Section));
         builder.Services.AddSingleton<ConversationWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationWriter>());
+        builder.Services.AddSingleton<ContributorLookup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ContributorLookup>());
         builder.Services.AddScoped<ContributorAuthentication>();
 
         builder.AddShareLMEventStore(ServiceName, options =>

@@ -1,4 +1,3 @@
-using Marten;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Telemetry;
@@ -10,9 +9,10 @@ public sealed record CurrentContributor(Guid Id, string TermsVersion, Demographi
 
 /// <summary>
 /// Every /v1 call but registration needs <c>Authorization: Bearer &lt;token&gt;</c>. The token's hash is
-/// looked up on each request (no cache), so a rotated token stops working at once on every instance.
+/// looked up on each request (no cache, see <see cref="ContributorLookup"/>), so a rotated token stops working
+/// at once on every instance.
 /// </summary>
-public sealed class ContributorAuthentication(IQuerySession session) : IEndpointFilter
+public sealed class ContributorAuthentication(ContributorLookup contributors) : IEndpointFilter
 {
     public const string ItemKey = "sharelm.contributor";
 
@@ -26,7 +26,7 @@ public sealed class ContributorAuthentication(IQuerySession session) : IEndpoint
             return Problems.Unauthorized();
         }
         var hash = Tokens.Hash(token);
-        var contributor = await session.Query<Contributor>().Where(c => c.TokenHash == hash).FirstOrDefaultAsync(http.RequestAborted);
+        var contributor = await contributors.FindAsync(hash, http.RequestAborted);
         if (contributor is null)
         {
             ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "unauthorized"));

@@ -32,13 +32,18 @@ public sealed class WriterSettings
     public const string Section = "Ingest:Writer";
     /// <summary>Most commands committed in one transaction.</summary>
     public int MaxBatch { get; set; } = 128;
+    /// <summary>
+    /// Batches committed at once, each by its own loop; a conversation always goes to the same loop. While one
+    /// batch waits for its commit to be flushed, another is being built and sent.
+    /// </summary>
+    public int Writers { get; set; } = 4;
     /// <summary>Attempts for a command whose stream moved under it (another instance wrote first).</summary>
     public int MaxConflictRetries { get; set; } = 8;
 }
 
 /// <summary>
-/// The gateway's only write path. Requests hand in a decision function; a single loop group-commits whatever
-/// is waiting into one transaction: one query loads every state, each decision appends with the version it
+/// The gateway's only write path. Requests hand in a decision function; a loop group-commits whatever
+/// is waiting into one transaction (a few such loops run at once, each with its own conversations): one query loads every state, each decision appends with the version it
 /// saw (optimistic concurrency), one commit makes them durable, and only then does each request get its
 /// answer. Two commands for one conversation never share a batch; a conflict (another instance appended
 /// first) re-runs the affected commands one by one against fresh state.
@@ -49,11 +54,9 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
     sealed record Pending(Guid ConversationId, Decide Decide, string? TraceParent, string? CorrelationId,
         TaskCompletionSource<WriteResult> Completion);
 
-    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    readonly Channel<Pending>[] _queues = Enumerable.Range(0, Math.Max(1, settings.Value.Writers))
+        .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
+        .ToArray();
 
     public async Task<WriteResult> WriteAsync(Guid conversationId, Decide decide, CancellationToken cancellationToken)
     {
@@ -62,7 +65,8 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
             new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
-            await _queue.Writer.WriteAsync(pending, cancellationToken);
+            var queue = _queues[(int)((uint)conversationId.GetHashCode() % (uint)_queues.Length)];
+            await queue.Writer.WriteAsync(pending, cancellationToken);
         }
         catch (ChannelClosedException)
         {
@@ -71,10 +75,12 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         return await pending.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader), CancellationToken.None)));
+
+    async Task WriteLoopAsync(ChannelReader<Pending> reader)
     {
         var carry = new List<Pending>();
-        var reader = _queue.Reader;
         var max = settings.Value.MaxBatch;
         // Runs until the queue is completed (at shutdown) and drained: nothing accepted is left unanswered.
         while (carry.Count > 0 || await reader.WaitToReadAsync(CancellationToken.None))
@@ -179,7 +185,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues) queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
         logger.LogInformation("Conversation writer drained");
     }
