@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
+using ShareLM.Ingest.Streams;
 using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Http;
 
@@ -59,7 +60,7 @@ public static class MyConversationsEndpoints
         var contributor = ContributorAuthentication.Current(http);
         var state = await session.LoadAsync<ConversationState>(id, cancellationToken);
         if (state is null || state.ContributorId != contributor.Id) return Problems.NotFound("No such conversation.");
-        return TypedResults.Ok(Detail(state));
+        return TypedResults.Ok(Detail(state, await ConversationContent.ReadAsync(session, id, cancellationToken)));
     }
 
     static async Task<Results<Ok<ContributorExport>, ProblemHttpResult>> ExportAsync(
@@ -72,14 +73,15 @@ public static class MyConversationsEndpoints
             .Where(c => c.ContributorId == current.Id)
             .OrderByDescending(c => c.UpdatedAt)
             .ToListAsync(cancellationToken);
+        var contents = await ConversationContent.ReadManyAsync(session, conversations.Select(c => c.Id).ToList(), cancellationToken);
         return TypedResults.Ok(new ContributorExport(contributor.Id, contributor.TermsVersion, contributor.Demographics,
-            contributor.RegisteredAt, conversations.Select(Detail).ToList()));
+            contributor.RegisteredAt, conversations.Select(c => Detail(c, contents.GetValueOrDefault(c.Id) ?? ConversationContent.None)).ToList()));
     }
 
     static ConversationSummary Summary(ConversationState s) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
-        s.Model, s.Turns.Count, s.CapturedAt, s.UpdatedAt, s.IsDeletedOrDeleting ? null : s.PublishAt, s.PublishedAt, s.PublishedRevision);
+        s.Model, s.MessageCount, s.CapturedAt, s.UpdatedAt, s.IsDeletedOrDeleting ? null : s.PublishAt, s.PublishedAt, s.PublishedRevision);
 
-    static ConversationDetail Detail(ConversationState s) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
-        s.Source, s.Model, s.PageUrl, s.Rating, s.Redacted, s.TermsVersion, s.Turns, s.CapturedAt, s.UpdatedAt,
+    static ConversationDetail Detail(ConversationState s, ConversationContent content) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
+        s.Source, s.Model, s.PageUrl, s.Rating, s.Redacted, s.TermsVersion, s.IsDeletedOrDeleting ? [] : content.Turns, s.CapturedAt, s.UpdatedAt,
         s.IsDeletedOrDeleting ? null : s.PublishAt, s.PublishedAt, s.PublishedRevision, s.DeletedAt ?? s.DeletionRequestedAt);
 }

@@ -24,28 +24,38 @@ public static class RatingEndpoint
         return group;
     }
 
-    /// <summary>A change of ratings is a new revision and restarts the hold, as in the original extension.</summary>
-    public static Decide Rate(Guid contributorId, RateConversation request, HoldSettings hold) => (state, now) =>
+    /// <summary>The stream moved between reading its content and deciding: read it again.</summary>
+    static readonly Decision.Refuse Stale = new(StatusCodes.Status409Conflict, "Conflict",
+        "The conversation changed while it was being rated; send the rating again.");
+
+    /// <summary>
+    /// A change of ratings is a new revision and restarts the hold, as in the original extension. The write model
+    /// keeps no text, so the decision takes the content read from the stream, and holds only if the stream is
+    /// still at the version that content was read at.
+    /// </summary>
+    public static Decide Rate(Guid contributorId, RateConversation request, HoldSettings hold, ConversationContent content) => (state, now) =>
     {
         if (state is null || state.ContributorId != contributorId)
             return new Decision.Refuse(StatusCodes.Status404NotFound, "Not found", "No such conversation.");
         if (state.IsDeletedOrDeleting)
             return new Decision.Refuse(StatusCodes.Status410Gone, "Gone", "This conversation was deleted.");
+        if (content.Version != state.Version) return Stale;
+        var turnsNow = content.Turns;
 
-        var ratings = new int?[state.Turns.Count];
+        var ratings = new int?[turnsNow.Count];
         for (var i = 0; i < (request.Messages?.Count ?? 0); i++)
         {
             var entry = request.Messages![i];
             var field = $"messages[{i}]";
-            if (entry?.Index is not { } index || index < 0 || index >= state.Turns.Count)
-                return new Decision.Refuse(400, "Invalid request", $"'{field}.index' must name a message of this conversation (0..{state.Turns.Count - 1}).", $"{field}.index");
-            if (state.Turns[index].Role != Vocabulary.RoleAssistant)
+            if (entry?.Index is not { } index || index < 0 || index >= turnsNow.Count)
+                return new Decision.Refuse(400, "Invalid request", $"'{field}.index' must name a message of this conversation (0..{turnsNow.Count - 1}).", $"{field}.index");
+            if (turnsNow[index].Role != Vocabulary.RoleAssistant)
                 return new Decision.Refuse(400, "Invalid request", $"Message {index} is not the assistant's; only responses can be rated.", $"{field}.index");
             if (entry.Rating is { } r && r is < -1 or > 1)
                 return new Decision.Refuse(400, "Invalid request", $"'{field}.rating' must be -1, 0, 1 or null.", $"{field}.rating");
             ratings[index] = entry.Rating;
         }
-        var turns = state.Turns.Select((t, i) => t with { Rating = ratings[i] }).ToList();
+        var turns = turnsNow.Select((t, i) => t with { Rating = ratings[i] }).ToList();
         var hash = ContentHash.Of(state.PageUrl, state.Model, turns, request.Rating);
         if (hash == state.ContentHash) return Decision.Nothing;
         var window = state.Source == Vocabulary.SourceLegacyExtension ? hold.LegacyHoldWindow : hold.HoldWindow;
@@ -53,7 +63,7 @@ public static class RatingEndpoint
     };
 
     static async Task<Results<Accepted<CaptureAccepted>, ProblemHttpResult>> RateAsync(
-        Guid id, HttpContext http, ConversationWriter writer, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ConversationWriter writer, Marten.IQuerySession session, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
     {
         var (request, problem) = await StrictJson.ReadAsync<RateConversation>(http.Request, StrictJson.Api);
         if (problem is not null) return problem;
@@ -62,7 +72,12 @@ public static class RatingEndpoint
         if (request.Messages is { Count: > ConversationRules.MaxMessages })
             return Problems.BadRequest("messages", $"'messages' holds more than {ConversationRules.MaxMessages} entries.");
         var contributor = ContributorAuthentication.Current(http);
-        var result = await writer.WriteAsync(id, Rate(contributor.Id, request, hold.Value), cancellationToken);
-        return CaptureEndpoint.Respond(id, result);
+        for (var attempt = 1; ; attempt++)
+        {
+            var content = await ConversationContent.ReadAsync(session, id, cancellationToken);
+            var result = await writer.WriteAsync(id, Rate(contributor.Id, request, hold.Value, content), cancellationToken);
+            if (ReferenceEquals(result.Decision, Stale) && attempt < 5) continue; // a re-send landed in between
+            return CaptureEndpoint.Respond(id, result);
+        }
     }
 }

@@ -48,7 +48,7 @@ public static partial class Redactor
         if (chars.Contains('@')) Collect(found, text, EmailPattern(), Email, IsEmail);
         if (ibanShaped.Count > 0) Collect(found, text, IbanPattern(), Iban, IsIban);
         if (hasDigit) Collect(found, text, CardPattern(), CreditCard, (t, m) => !InsideIbanShape(m) && IsCard(t, m));
-        if (chars.ContainsAny(':', '-', '.')) Collect(found, text, MacPattern(), Mac, (_, _) => true);
+        if (MightHoldMac(chars)) Collect(found, text, MacPattern(), Mac, (_, _) => true);
         if (chars.Contains(':')) Collect(found, text, IPv6Candidate(), IPv6, IsIPv6);
         if (hasDigit) Collect(found, text, IPv4Pattern(), IPv4, IsIPv4);
         if (hasDigit) Collect(found, text, PhonePattern(), Phone, (t, m) => !InsideIbanShape(m) && IsPhone(t, m));
@@ -65,6 +65,29 @@ public static partial class Redactor
         output.Append(text, at, text.Length - at);
         return new RedactionResult(output.ToString(), found);
     }
+
+    /// <summary>
+    /// Whether a MAC address could start here: a ':' or '-' between two hex digit pairs, or a '.' between two
+    /// groups of four hex digits. Every match of <see cref="MacPattern"/> has one, and prose seldom does.
+    /// </summary>
+    static bool MightHoldMac(ReadOnlySpan<char> text)
+    {
+        var offset = 0;
+        while (offset < text.Length)
+        {
+            var found = text[offset..].IndexOfAny(':', '-', '.');
+            if (found < 0) return false;
+            var i = offset + found;
+            var half = text[i] == '.' ? 4 : 2;
+            if (i >= half && i + half < text.Length && IsHex(text.Slice(i - half, half)) && IsHex(text.Slice(i + 1, half))) return true;
+            offset = i + 1;
+        }
+        return false;
+    }
+
+    static bool IsHex(ReadOnlySpan<char> chars) => !chars.ContainsAnyExcept(HexDigits);
+
+    static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>Adds the matches of <paramref name="pattern"/> that pass <paramref name="accept"/> and overlap nothing found before.</summary>
     static void Collect(List<RedactedSpan> found, string text, Regex pattern, string kind, Func<string, Match, bool> accept)

@@ -17,8 +17,10 @@ public enum ConversationStatus
 /// <summary>
 /// The write model of one conversation, kept inline (in the same transaction as every append) by every
 /// service that appends: Ingest decides re-sends and serves the contributor's own views from it, Retention
-/// decides publication and deletion from it. It holds the latest content only while the conversation is
-/// not deleted; <see cref="Apply(DeletionRequested)"/> blanks it.
+/// decides publication and deletion from it. It keeps no message text (the hash of the latest content decides
+/// whether a re-send changes anything; the text itself is read from the stream when a contributor asks for it):
+/// every capture writes this row, and a copy of the text here would double what each capture writes and what
+/// erasure has to reach. <see cref="Apply(DeletionRequested)"/> blanks what it keeps of the content.
 /// </summary>
 public sealed class ConversationState
 {
@@ -32,7 +34,7 @@ public sealed class ConversationState
     public Demographics Demographics { get; set; } = Demographics.None;
     public string? PageUrl { get; set; }
     public string Model { get; set; } = "unknown";
-    public List<Turn> Turns { get; set; } = [];
+    public int MessageCount { get; set; }
     public string? Rating { get; set; }
     public bool Redacted { get; set; }
     public string ContentHash { get; set; } = "";
@@ -60,7 +62,7 @@ public sealed class ConversationState
         Demographics = e.Demographics;
         PageUrl = e.PageUrl;
         Model = e.Model;
-        Turns = [.. e.Turns];
+        MessageCount = e.Turns.Count;
         Rating = e.Rating;
         Redacted = e.Redacted;
         ContentHash = e.ContentHash;
@@ -75,7 +77,7 @@ public sealed class ConversationState
         if (IsDeletedOrDeleting) return;
         PageUrl = e.PageUrl;
         Model = e.Model;
-        Turns = [.. e.Turns];
+        MessageCount = e.Turns.Count;
         Rating = e.Rating;
         Redacted = e.Redacted;
         ContentHash = e.ContentHash;
@@ -89,7 +91,6 @@ public sealed class ConversationState
     {
         if (IsDeletedOrDeleting) return;
         Rating = e.Rating;
-        Turns = [.. Turns.Select((t, i) => t with { Rating = i < e.TurnRatings.Count ? e.TurnRatings[i] : null })];
         ContentHash = e.ContentHash;
         Revision = e.Revision;
         Status = ConversationStatus.Held;
@@ -152,7 +153,6 @@ public sealed class ConversationState
     public ConversationState Fold(IEnumerable<object> events)
     {
         var next = (ConversationState)MemberwiseClone();
-        next.Turns = [.. Turns];
         foreach (var e in events)
         {
             switch (e)
@@ -174,7 +174,7 @@ public sealed class ConversationState
     void Blank()
     {
         // No soft delete of content: the row keeps ids and times only.
-        Turns = [];
+        MessageCount = 0;
         PageUrl = null;
         Demographics = Demographics.None;
         ContentHash = "";
