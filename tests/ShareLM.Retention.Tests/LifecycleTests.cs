@@ -46,6 +46,34 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
     }
 
     [Fact]
+    public async Task Holds_scheduled_together_keep_one_row_per_conversation_the_last_time_wins_and_a_due_row_is_sent()
+    {
+        var retention = fixture.Stack[Service.Retention];
+        var scheduling = retention.GetRequiredService<PublicationScheduling>();
+        var bus = retention.GetRequiredService<IBus>();
+        var (a, b, soon) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var far = DateTimeOffset.UtcNow.AddDays(1);
+        await scheduling.ScheduleAsync(bus, [new Hold(a, 1, far, null, null), new Hold(b, 1, far, null, null), new Hold(a, 2, far.AddHours(1), null, null)], CancellationToken.None);
+
+        Assert.Equal(2, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = any($1)", new[] { a, b }));
+        Assert.Equal(1, await fixture.ScalarAsync(
+            "select count(*) from scheduler.scheduled_messages where token_id = $1 and due_at = $2 and (body::jsonb)->'message'->>'revision' = '2'", a, far.AddHours(1)));
+        Assert.Equal(2, await fixture.ScalarAsync(
+            "select count(*) from scheduler.scheduled_messages where token_id = any($1) and message_types = 'urn:message:ShareLM.Messages:PublishConversation'", new[] { a, b }));
+
+        // A row written here is one the dispatcher can send: due in a moment, it is sent (and deleted) without a fault.
+        await scheduling.ScheduleAsync(bus, [new Hold(soon, 1, DateTimeOffset.UtcNow.AddSeconds(1), null, null)], CancellationToken.None);
+        await Eventually.True(async () => await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", soon) == 0,
+            TimeSpan.FromSeconds(20), "the due row to be sent");
+        await Broker.WaitDrainedAsync(fixture.Environment, PublicationScheduling.PublicationQueue, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, await Broker.MessageCountAsync(fixture.Environment, PublicationScheduling.PublicationQueue + "_error"));
+
+        await scheduling.CancelAsync(a, CancellationToken.None);
+        await scheduling.CancelAsync(b, CancellationToken.None);
+        Assert.Equal(0, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = any($1)", new[] { a, b }));
+    }
+
+    [Fact]
     public async Task A_revision_restarts_the_hold()
     {
         var contributor = await fixture.Ingest.RegisterAsync();
