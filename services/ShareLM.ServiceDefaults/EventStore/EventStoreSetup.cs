@@ -47,9 +47,7 @@ public static class EventStoreSetup
 
     public static void Configure(StoreOptions options, string connectionString, string applicationName)
     {
-        // No DISCARD ALL when a connection goes back to the pool: it would drop the prepared statements of every
-        // pooled connection, and nothing here leaves session state behind.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName, NoResetOnClose = true };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName };
         options.Connection(builder.ConnectionString);
         options.DatabaseSchemaName = Schema;
         options.Events.DatabaseSchemaName = Schema;
