@@ -157,6 +157,24 @@ public sealed class OpsCommandTests(OpsFixture fixture) : IClassFixture<OpsFixtu
     }
 
     [Fact]
+    public async Task An_import_of_several_batches_imports_every_row_once()
+    {
+        // More rows than one batch (5,000): every batch after the first reuses pooled connections, and a
+        // session left behind by a batch (such as Marten's bulk-insert temporary table) must not break the next.
+        var dir = Directory.CreateTempSubdirectory("sharelm-import-");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var path = Write(dir, "many.jsonl", [.. Enumerable.Range(0, 12_000).Select(i =>
+            $$"""{"id":"m-{{tag}}-{{i}}","messages":[{"role":"user","content":"question {{i}} {{tag}}"},{"role":"assistant","content":"answer {{i}}"}]}""")]);
+        var result = await fixture.RunAsync("import", "openai", path);
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("imported 12,000, skipped as duplicate 0, rejected 0 of 12,000 rows", result.Output);
+
+        var again = await fixture.RunAsync("import", "openai", path);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.Contains("imported 0, skipped as duplicate 12,000, rejected 0 of 12,000 rows", again.Output);
+    }
+
+    [Fact]
     public async Task A_file_with_broken_rows_finishes_with_the_right_counts_and_a_rejects_file()
     {
         var dir = Directory.CreateTempSubdirectory("sharelm-import-");
