@@ -13,6 +13,17 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     static async Task<JsonObject> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 
     [Fact]
+    public async Task Event_and_write_model_bodies_are_compressed_with_lz4()
+    {
+        await fixture.Ingest.RegisterAsync(); // the schema is up once the service answers
+        Assert.Equal(2, await fixture.ScalarAsync("""
+            select count(*) from pg_attribute a join pg_class k on k.oid = a.attrelid
+            where k.relname in ('mt_events', 'mt_doc_conversationstate') and k.relnamespace = 'sharelm'::regnamespace
+              and a.attname = 'data' and a.attcompression = 'l'
+            """));
+    }
+
+    [Fact]
     public async Task Registration_answers_a_token_once_and_stores_only_its_hash()
     {
         var response = await Ingest.PostAsJsonAsync("/v1/contributors", new { termsVersion = "2024-07", ageConfirmed = true, location = "IL" });

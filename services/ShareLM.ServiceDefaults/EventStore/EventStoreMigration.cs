@@ -66,6 +66,7 @@ public sealed class EventStoreMigration(IDocumentStore store, ILogger<EventStore
                            join pg_class k on k.oid = a.attrelid join pg_namespace n on n.oid = k.relnamespace
                            where n.nspname = '{{EventStoreSetup.Schema}}' and k.relkind = 'r' and a.attnum > 0 and not a.attisdropped
                              and a.atttypid = 'jsonb'::regtype and a.attname = 'data' and a.attcompression <> 'l'
+                           order by k.relname -- one lock order for every service starting at once
                   loop
                     execute format('alter table %I.%I alter column %I set compression lz4', c.nspname, c.relname, c.attname);
                   end loop;
