@@ -17,7 +17,9 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         _environment = await IsolatedEnvironment.CreateAsync("traces");
         _stack = await ServiceStack.StartAsync(_environment, new StackOptions
         {
-            HoldWindow = TimeSpan.FromSeconds(2),
+            // Long enough that the hold is still running when Retention schedules it, also on a busy machine:
+            // the scheduler's due-to-sent histogram exists only once a scheduled row has been sent.
+            HoldWindow = TimeSpan.FromSeconds(6),
             // Activity listeners are process-wide: one exporter on one host sees the spans of all three.
             Configure = (service, builder) =>
             {
@@ -59,6 +61,13 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_published");                  // Catalog
     }
 
+    static readonly string[] RequiredMetrics =
+    [
+        "sharelm_conversations_accepted_total", "sharelm_conversations_published_total", "sharelm_requests_rejected_total",
+        "sharelm_relay_lag_seconds", "sharelm_scheduler_due_to_sent_seconds", "sharelm_scheduler_pending",
+        "sharelm_catalog_projection_lag_seconds",
+    ];
+
     [Fact]
     public async Task Every_service_exports_prometheus_metrics()
     {
@@ -70,14 +79,20 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         foreach (var service in new[] { Service.Ingest, Service.Retention, Service.Catalog })
         {
             using var client = _stack[service].CreateClient();
-            await Eventually.True(async () =>
+            string[] missing = [];
+            try
             {
-                var metrics = await client.GetStringAsync("/metrics");
-                return metrics.Contains("sharelm_conversations_accepted_total") && metrics.Contains("sharelm_conversations_published_total")
-                       && metrics.Contains("sharelm_requests_rejected_total") && metrics.Contains("sharelm_relay_lag_seconds")
-                       && metrics.Contains("sharelm_scheduler_due_to_sent_seconds") && metrics.Contains("sharelm_scheduler_pending")
-                       && metrics.Contains("sharelm_catalog_projection_lag_seconds");
-            }, TimeSpan.FromSeconds(20), $"{service} metrics");
+                await Eventually.True(async () =>
+                {
+                    var metrics = await client.GetStringAsync("/metrics");
+                    missing = [.. RequiredMetrics.Where(m => !metrics.Contains(m))];
+                    return missing.Length == 0;
+                }, TimeSpan.FromSeconds(20), $"{service} metrics");
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"{service} /metrics still lacks {string.Join(", ", missing)} after 20 s");
+            }
             Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
             Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         }
