@@ -65,7 +65,8 @@ if [ "$failed" != 0 ]; then
   for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue
     # One awk record per test result (linear, whatever the size of the captured output).
-    awk -v RS='<UnitTestResult ' 'NR > 1 && /outcome="Failed"/ {
+    # Only the result's own tag counts: the last record runs on to the summary, which says "Failed" too.
+    awk -v RS='<UnitTestResult ' 'NR > 1 { tag = $0; sub(/>.*/, "", tag) } NR > 1 && tag ~ /outcome="Failed"/ {
       name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name)
       message = ""; if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
       gsub(/[\r\n]+/, " ", message); text = name ": " substr(message, 1, 600)
