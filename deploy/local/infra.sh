@@ -77,10 +77,13 @@ alive() {
   kill -0 "$pid" 2>/dev/null
 }
 
+# Below the kernel's ephemeral range: a port from that range may go to any outgoing connection meanwhile.
 free_port() {
-  local p
+  local p low=32768
+  [ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+  [ "$low" -gt 11000 ] || low=32768
   for _ in $(seq 1 200); do
-    p=$(( (RANDOM % 20000) + 30000 ))
+    p=$(( (RANDOM % (low - 10000)) + 10000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   log "no free port found"; return 1
