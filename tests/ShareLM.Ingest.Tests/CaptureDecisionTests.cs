@@ -2,15 +2,12 @@ using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Streams;
 using ShareLM.ServiceDefaults.EventStore;
+using static ShareLM.Ingest.Tests.DecisionTestData;
 
 namespace ShareLM.Ingest.Tests;
 
 public sealed class CaptureDecisionTests
 {
-    static readonly Guid Id = Guid.NewGuid();
-    static readonly CaptureOrigin Origin = new(Guid.NewGuid(), Vocabulary.SourceExtension, "t1", Demographics.None, TimeSpan.FromHours(24));
-    static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
     static NormalizedConversation Conversation(string text) =>
         ConversationRules.Normalize(new CaptureRequest("c", null, null, [new("user", text, null)], null, null)).Conversation!;
 

@@ -5,15 +5,13 @@ using ShareLM.Ingest.Ratings;
 using ShareLM.Ingest.Streams;
 using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Hosting;
+using static ShareLM.Ingest.Tests.DecisionTestData;
 
 namespace ShareLM.Ingest.Tests;
 
 /// <summary>The write model keeps no text: ratings are decided on content folded from the stream.</summary>
 public sealed class RatingDecisionTests
 {
-    static readonly Guid Id = Guid.NewGuid();
-    static readonly CaptureOrigin Origin = new(Guid.NewGuid(), Vocabulary.SourceExtension, "t1", Demographics.None, TimeSpan.FromHours(24));
-    static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     static readonly HoldSettings Hold = new();
 
     static ConversationCaptured Captured() =>

@@ -64,7 +64,7 @@ public sealed class RecordContent
                 case ConversationRated r when content is not null:
                     content.Revision = r.Revision;
                     content.Rating = r.Rating;
-                    content.Turns = [.. content.Turns.Select((t, i) => t with { Rating = i < r.TurnRatings.Count ? r.TurnRatings[i] : null })];
+                    content.Turns = [.. Turn.WithRatings(content.Turns, r.TurnRatings)];
                     content.ChangedAt = r.RatedAt;
                     break;
             }

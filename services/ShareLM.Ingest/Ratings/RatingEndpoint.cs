@@ -55,7 +55,7 @@ public static class RatingEndpoint
                 return new Decision.Refuse(400, "Invalid request", $"'{field}.rating' must be -1, 0, 1 or null.", $"{field}.rating");
             ratings[index] = entry.Rating;
         }
-        var turns = turnsNow.Select((t, i) => t with { Rating = ratings[i] }).ToList();
+        var turns = Turn.WithRatings(turnsNow, ratings);
         var hash = ContentHash.Of(state.PageUrl, state.Model, turns, request.Rating);
         if (hash == state.ContentHash) return Decision.Nothing;
         var window = state.Source == Vocabulary.SourceLegacyExtension ? hold.LegacyHoldWindow : hold.HoldWindow;

@@ -24,9 +24,7 @@ public sealed record ConversationContent(long Version, IReadOnlyList<Turn> Turns
             {
                 case ConversationCaptured x: turns = x.Turns; break;
                 case ConversationRevised x: turns = x.Turns; break;
-                case ConversationRated x:
-                    turns = [.. turns.Select((t, i) => t with { Rating = i < x.TurnRatings.Count ? x.TurnRatings[i] : null })];
-                    break;
+                case ConversationRated x: turns = Turn.WithRatings(turns, x.TurnRatings); break;
                 case DeletionRequested or ConversationDeleted: turns = []; break;
             }
         }

@@ -54,8 +54,8 @@ public sealed class HoldScheduler(IQuerySession session, PublicationScheduling s
         await scheduling.ScheduleAsync(batch, holds, batch.CancellationToken);
     }
 
-    /// <summary>MassTransit carries the sender's activity in <c>MT-Activity-Id</c> (a W3C traceparent).</summary>
-    static string? TraceParentOf(ConsumeContext message) => message.Headers.Get<string>("MT-Activity-Id");
+    /// <summary>MassTransit carries the sender's activity in a header of its own (a W3C traceparent).</summary>
+    static string? TraceParentOf(ConsumeContext message) => message.Headers.Get<string>(MassTransit.Logging.DiagnosticHeaders.ActivityId);
 
     static ActivityContext MessageTrace(ConsumeContext message) => ShareLMTelemetry.Parse(TraceParentOf(message));
 }
