@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using ShareLM.Ops.Import;
 
 namespace ShareLM.Ops.Tests;
 
 public sealed class ImportFormatTests
 {
-    static UpstreamConversation Map(string format, string json) => ImportFormats.All[format].Map(JsonNode.Parse(json)!.AsObject());
+    static UpstreamConversation Map(string format, string json) => ImportFormats.All[format].Map(JsonDocument.Parse(json).RootElement);
 
     [Fact]
     public void Each_format_maps_roles_model_and_identity()
@@ -58,5 +58,24 @@ public sealed class ImportFormatTests
     public void Text_that_is_not_valid_unicode_cannot_be_read()
     {
         Assert.ThrowsAny<InvalidOperationException>(() => Map("openai", """{"messages":[{"role":"user","content":"a\ud800b"}]}"""));
+    }
+
+    [Fact]
+    public void A_field_given_twice_takes_its_last_value()
+    {
+        var row = Map("sharegpt", """{"id":"first","id":"second","conversations":[{"from":"human","value":"hi"}]}""");
+        Assert.Equal("second", row.Identity);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"x","conversations":[{"from":"human","value":"hi"}]""", "invalid JSON")]
+    [InlineData("""["not","an","object"]""", "not a JSON object")]
+    [InlineData("""{"id":"x","conversations":[{"from":"human","value":"a\ud800b"}]}""", "unreadable row")]
+    [InlineData("""{"id":"x","conversations":[]}""", "no turns")]
+    public void A_line_that_cannot_be_imported_says_why(string line, string reason)
+    {
+        var (conversation, why) = new UpstreamRow(1, null, null, line).Map(ImportFormats.All["sharegpt"]);
+        Assert.Null(conversation);
+        Assert.Contains(reason, why);
     }
 }

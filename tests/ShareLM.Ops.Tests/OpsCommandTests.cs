@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
+using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Ops.Tests;
 
@@ -172,6 +173,34 @@ public sealed class OpsCommandTests(OpsFixture fixture) : IClassFixture<OpsFixtu
         var again = await fixture.RunAsync("import", "openai", path);
         Assert.True(again.ExitCode == 0, again.Output + again.Error);
         Assert.Contains("imported 0, skipped as duplicate 12,000, rejected 0 of 12,000 rows", again.Output);
+    }
+
+    [Fact]
+    public async Task An_import_cut_short_between_its_tables_is_completed_by_running_it_again()
+    {
+        // 11,000 rows in three batches, of which the second repeats 1,000 ids of the first, written just before it.
+        var dir = Directory.CreateTempSubdirectory("sharelm-import-");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Row(int i) => $$"""{"id":"cut-{{tag}}-{{i}}","messages":[{"role":"user","content":"question {{i}} {{tag}}"},{"role":"assistant","content":"answer {{i}}"}]}""";
+        var path = Write(dir, "cut.jsonl", [.. Enumerable.Range(0, 11_000).Select(i => Row(i is >= 5_000 and < 6_000 ? i - 5_000 : i))]);
+        var first = await fixture.RunAsync("import", "openai", path);
+        Assert.True(first.ExitCode == 0, first.Output + first.Error);
+        Assert.Contains("imported 10,000, skipped as duplicate 1,000, rejected 0 of 11,000 rows", first.Output);
+
+        // What a crash between the two tables leaves: write models whose streams never landed, and streams
+        // whose write models never did.
+        Guid Id(int i) => ConversationIds.ForImport("openai-chat", $"cut-{tag}-{i}");
+        Guid[] noStream = [.. Enumerable.Range(7_000, 40).Select(Id)], noState = [.. Enumerable.Range(9_000, 60).Select(Id)];
+        await fixture.ScalarAsync("with gone as (delete from sharelm.mt_streams where id = any($1) returning 1) select count(*) from gone", noStream);
+        await fixture.ScalarAsync("with gone as (delete from sharelm.mt_doc_conversationstate where id = any($1) returning 1) select count(*) from gone", noState);
+
+        var again = await fixture.RunAsync("import", "openai", path);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.Contains("imported 40, skipped as duplicate 10,960, rejected 0 of 11,000 rows", again.Output);
+        Guid[] all = [.. Enumerable.Range(0, 11_000).Select(Id).Distinct()];
+        Assert.Equal(10_000, await fixture.ScalarAsync("select count(*) from sharelm.mt_streams where id = any($1)", all));
+        Assert.Equal(10_000, await fixture.ScalarAsync("select count(*) from sharelm.mt_events where stream_id = any($1)", all));
+        Assert.Equal(10_000, await fixture.ScalarAsync("select count(*) from sharelm.mt_doc_conversationstate where id = any($1) and data->>'status' = 'Published'", all));
     }
 
     [Fact]

@@ -18,12 +18,12 @@ public sealed record ImportProgress(long Rows, long Imported, long Duplicates, l
 
 /// <summary>
 /// Brings an upstream dataset into the collection as already-public conversations. Rows are read with flat
-/// memory and handled in batches through a two-stage pipeline: one batch is parsed, mapped and redacted on
-/// every core while the one before it is written with PostgreSQL COPY (Marten's bulk event append, and a
-/// bulk insert of their write models), never one append per conversation. Each conversation's id is a UUIDv5
-/// of (source, upstream id or content hash): ids already in the store are skipped, so running the same import
-/// twice adds nothing and an interrupted import resumes where it stopped. Bad rows never abort the import:
-/// each is counted and written to the rejects file with its line or row number and why.
+/// memory and handled in batches through a two-stage pipeline: one batch is parsed, mapped and redacted on every
+/// core while the one before it is written with PostgreSQL COPY (Marten's bulk event append, and beside it on a
+/// connection of its own a bulk insert of their write models), never one append per conversation. Each conversation's id is a UUIDv5 of (source, upstream id or content hash): ids already in
+/// the store are skipped, so running the same import twice adds nothing and an interrupted import resumes where
+/// it stopped (a batch cut short between its two tables is completed). Bad rows never abort the import: each is
+/// counted and written to the rejects file with its line or row number and why.
 /// </summary>
 public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource db)
 {
@@ -50,14 +50,7 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
             var rows = batch.ToArray();
             batch.Clear();
             var mapped = new (UpstreamConversation? Conversation, string? Reason)[rows.Length];
-            Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            {
-                var (row, error) = rows[i].Parse();
-                if (row is null) { mapped[i] = (null, error); return; }
-                try { mapped[i] = (format.Map(row), null); }
-                catch (RowRejected e) { mapped[i] = (null, e.Message); }
-                catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException) { mapped[i] = (null, "unreadable row: " + e.Message); }
-            });
+            Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = cancellationToken }, i => mapped[i] = rows[i].Map(format));
             var now = DateTimeOffset.UtcNow;
             var fresh = new Dictionary<Guid, ConversationImported>();
             for (var i = 0; i < rows.Length; i++)
@@ -81,25 +74,22 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
 
             // The batch before this one must be in the store before this one looks for what is already there.
             await writing;
-            var existing = await ExistingAsync(fresh.Keys, cancellationToken);
-            duplicates += existing.Count;
-            var toWrite = fresh.Where(kv => !existing.Contains(kv.Key)).Select(kv => kv.Value).ToList();
-            writing = WriteAsync(toWrite, rows.Length, reader.Position, reader.IsParquet ? reader.TotalRows ?? 0 : reader.Length);
+            var (streamed, documented) = await ExistingAsync(fresh.Keys, cancellationToken);
+            var newStreams = fresh.Values.Where(e => !streamed.Contains(e.ConversationId)).ToList();
+            // A write model without its stream, or the reverse, is what an interrupted run leaves: written now.
+            var newDocuments = fresh.Values.Where(e => !documented.Contains(e.ConversationId)).ToList();
+            duplicates += fresh.Count - newStreams.Count;
+            writing = WriteAsync(newStreams, newDocuments, rows.Length, reader.Position, reader.IsParquet ? reader.TotalRows ?? 0 : reader.Length);
         }
 
-        async Task WriteAsync(List<ConversationImported> toWrite, int rows, long position, long length)
+        async Task WriteAsync(List<ConversationImported> newStreams, List<ConversationImported> newDocuments, int rows, long position, long length)
         {
-            if (toWrite.Count > 0)
-            {
-                // Write models first, then the streams: a crash in between leaves documents whose streams a
-                // re-run will still import (it skips by stream), never streams without their write model.
-                var states = toWrite.Select(e => new ConversationState().Fold([e])).ToList();
-                await store.BulkInsertDocumentsAsync(states, BulkInsertMode.IgnoreDuplicates, BatchSize, cancellationToken);
-                var streams = toWrite.Select(e => StreamAction.Start(store.Events, e.ConversationId, [e])).ToList();
-                foreach (var action in streams) action.AggregateType = typeof(ConversationState);
-                await store.BulkInsertEventsAsync(streams, BatchSize, cancellationToken);
-                imported += toWrite.Count;
-            }
+            // The write models and the streams go in side by side on connections of their own; the ids checked
+            // against both tables make any half-written batch whole on the next run.
+            await Task.WhenAll(
+                WriteDocumentsAsync(newDocuments, cancellationToken),
+                WriteStreamsAsync(newStreams, cancellationToken));
+            imported += newStreams.Count;
             read += rows;
             progress?.Report(new ImportProgress(read, imported, duplicates, rejected, position, length));
         }
@@ -114,14 +104,33 @@ public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource d
         return new ImportSummary(read, imported, duplicates, rejected, stopwatch.Elapsed, rejectsPath);
     }
 
-    async Task<HashSet<Guid>> ExistingAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    async Task WriteDocumentsAsync(List<ConversationImported> imported, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand($"select id from {EventStoreSetup.Schema}.mt_streams where id = any($1)");
+        if (imported.Count == 0) return;
+        var states = imported.Select(e => new ConversationState().Fold([e])).ToList();
+        // Ids were checked against the table just before: plain COPY, no staging table.
+        await store.BulkInsertDocumentsAsync(states, BulkInsertMode.InsertsOnly, BatchSize, cancellationToken);
+    }
+
+    async Task WriteStreamsAsync(List<ConversationImported> imported, CancellationToken cancellationToken)
+    {
+        if (imported.Count == 0) return;
+        var streams = imported.Select(e => StreamAction.Start(store.Events, e.ConversationId, [e])).ToList();
+        foreach (var action in streams) action.AggregateType = typeof(ConversationState);
+        await store.BulkInsertEventsAsync(streams, BatchSize, cancellationToken);
+    }
+
+    /// <summary>Which of these ids already have a stream, and which a write model.</summary>
+    async Task<(HashSet<Guid> Streamed, HashSet<Guid> Documented)> ExistingAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            $"select id, true from {EventStoreSetup.Schema}.mt_streams where id = any($1) " +
+            $"union all select id, false from {EventStoreSetup.Schema}.mt_doc_conversationstate where id = any($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        var found = new HashSet<Guid>();
+        HashSet<Guid> streamed = [], documented = [];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetGuid(0));
-        return found;
+        while (await reader.ReadAsync(cancellationToken)) (reader.GetBoolean(1) ? streamed : documented).Add(reader.GetGuid(0));
+        return (streamed, documented);
     }
 
     static string? Truncate(string? raw) => raw is { Length: > 500 } ? raw[..500] + "…" : raw;

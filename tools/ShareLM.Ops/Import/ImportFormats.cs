@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using System.Text.Json;
 using ShareLM.Events;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Redaction;
@@ -42,7 +43,7 @@ public sealed class RowRejected(string reason) : Exception(reason);
 /// </summary>
 public static class ImportFormats
 {
-    public sealed record Format(string Name, string DefaultSource, Func<JsonObject, UpstreamConversation> Map);
+    public sealed record Format(string Name, string DefaultSource, Func<JsonElement, UpstreamConversation> Map);
 
     public static readonly IReadOnlyDictionary<string, Format> All = new Dictionary<string, Format>(StringComparer.OrdinalIgnoreCase)
     {
@@ -57,41 +58,41 @@ public static class ImportFormats
     const int MaxTurns = 1_000;
     const int MaxContent = 200_000;
 
-    static UpstreamConversation MapShareLM(JsonObject row)
+    static UpstreamConversation MapShareLM(JsonElement row)
     {
         var turns = Turns(row, "conversation", "role", "content");
-        var user = row["user_metadata"] as JsonObject;
-        var meta = row["conversation_metadata"] as JsonObject;
+        var user = Object(row, "user_metadata");
+        var meta = Object(row, "conversation_metadata");
         return Build(Text(row, "conversation_id"), Text(row, "user_id"), Text(row, "model_name"), turns,
             Text(meta, "rate") switch { "thumbup" => Vocabulary.RatingUp, "thumbdown" => Vocabulary.RatingDown, _ => null },
-            Text(meta, "language"), Text(meta, "toxic"), Flag(meta?["redacted"]),
+            Text(meta, "language"), Text(meta, "toxic"), Flag(Field(meta, "redacted")),
             new Demographics(Text(user, "age"), Text(user, "gender"), Text(user, "location")), Text(row, "timestamp"));
     }
 
-    static UpstreamConversation MapOpenAI(JsonObject row) =>
+    static UpstreamConversation MapOpenAI(JsonElement row) =>
         Build(Text(row, "id") ?? Text(row, "conversation_id"), null, Text(row, "model"), Turns(row, "messages", "role", "content"),
             null, Text(row, "language"), null, false, Demographics.None, Text(row, "timestamp") ?? Text(row, "created"));
 
-    static UpstreamConversation MapShareGpt(JsonObject row) =>
+    static UpstreamConversation MapShareGpt(JsonElement row) =>
         Build(Text(row, "id"), null, Text(row, "model"), Turns(row, "conversations", "from", "value"),
             null, Text(row, "language") ?? Text(row, "lang"), null, false, Demographics.None, null);
 
-    static UpstreamConversation MapLmsys(JsonObject row)
+    static UpstreamConversation MapLmsys(JsonElement row)
     {
-        var flagged = row["openai_moderation"] is JsonArray moderation
-            ? moderation.Any(m => m is JsonObject o && Flag(o["flagged"])) ? "true" : "false"
+        var flagged = Field(row, "openai_moderation") is { ValueKind: JsonValueKind.Array } moderation
+            ? moderation.EnumerateArray().Any(m => Flag(Field(m, "flagged"))) ? "true" : "false"
             : null;
         return Build(Text(row, "conversation_id"), null, Text(row, "model"), Turns(row, "conversation", "role", "content"),
-            null, Iso639(Text(row, "language")), flagged, Flag(row["redacted"]), Demographics.None, Text(row, "tstamp") ?? Text(row, "timestamp"));
+            null, Iso639(Text(row, "language")), flagged, Flag(Field(row, "redacted")), Demographics.None, Text(row, "tstamp") ?? Text(row, "timestamp"));
     }
 
-    static UpstreamConversation MapWildChat(JsonObject row) =>
+    static UpstreamConversation MapWildChat(JsonElement row) =>
         Build(Text(row, "conversation_hash") ?? Text(row, "conversation_id"), Text(row, "hashed_ip"), Text(row, "model"),
             Turns(row, "conversation", "role", "content"), null, Iso639(Text(row, "language")),
-            row["toxic"] is { } toxic ? (Flag(toxic) ? "true" : "false") : null, Flag(row["redacted"]),
+            Field(row, "toxic") is { } toxic ? (Flag(toxic) ? "true" : "false") : null, Flag(Field(row, "redacted")),
             new Demographics(null, null, Text(row, "country")), Text(row, "timestamp"));
 
-    static UpstreamConversation MapHhRlhf(JsonObject row)
+    static UpstreamConversation MapHhRlhf(JsonElement row)
     {
         var chosen = Text(row, "chosen") ?? throw new RowRejected("'chosen' is missing");
         var turns = new List<Turn>();
@@ -128,15 +129,15 @@ public static class ImportFormats
             new Demographics(Short(demographics.Age), Short(demographics.Gender), Short(demographics.Location)), timestamp);
     }
 
-    static List<Turn> Turns(JsonObject row, string field, string roleField, string contentField)
+    static List<Turn> Turns(JsonElement row, string field, string roleField, string contentField)
     {
-        if (row[field] is not JsonArray array) throw new RowRejected($"'{field}' is missing or not a list");
-        var turns = new List<Turn>(array.Count);
-        foreach (var item in array)
+        if (Field(row, field) is not { ValueKind: JsonValueKind.Array } array) throw new RowRejected($"'{field}' is missing or not a list");
+        var turns = new List<Turn>(array.GetArrayLength());
+        foreach (var turn in array.EnumerateArray())
         {
-            if (item is not JsonObject turn) throw new RowRejected($"an item of '{field}' is not an object");
+            if (turn.ValueKind != JsonValueKind.Object) throw new RowRejected($"an item of '{field}' is not an object");
             var role = Role(Text(turn, roleField)) ?? throw new RowRejected($"unknown role '{Text(turn, roleField)}' in '{field}'");
-            var content = turn[contentField] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new RowRejected($"a turn's '{contentField}' is not text");
+            var content = Field(turn, contentField) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : throw new RowRejected($"a turn's '{contentField}' is not text");
             turns.Add(new Turn(role, content));
         }
         return turns;
@@ -150,19 +151,26 @@ public static class ImportFormats
         _ => null,
     };
 
-    static string? Text(JsonObject? row, string field) => row?[field] switch
+    /// <summary>A field of an object, or null when the row is not an object or the field is absent or null.</summary>
+    static JsonElement? Field(JsonElement? row, string field) =>
+        row is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(field, out var value) && value.ValueKind is not JsonValueKind.Null
+            ? value
+            : null;
+
+    static JsonElement? Object(JsonElement row, string field) => Field(row, field) is { ValueKind: JsonValueKind.Object } o ? o : null;
+
+    static string? Text(JsonElement? row, string field) => Field(row, field) switch
     {
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonValue v when v.TryGetValue<long>(out var n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        JsonValue v when v.TryGetValue<double>(out var d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        JsonValue v when v.TryGetValue<DateTime>(out var t) => t.ToString("O"),
+        { ValueKind: JsonValueKind.String } v => v.GetString(),
+        { ValueKind: JsonValueKind.Number } v when v.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+        { ValueKind: JsonValueKind.Number } v when v.TryGetDouble(out var d) => d.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
 
-    static bool Flag(JsonNode? node) => node switch
+    static bool Flag(JsonElement? value) => value switch
     {
-        JsonValue v when v.TryGetValue<bool>(out var b) => b,
-        JsonValue v when v.TryGetValue<string>(out var s) => s.Equals("true", StringComparison.OrdinalIgnoreCase),
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.String } v => v.GetString()!.Equals("true", StringComparison.OrdinalIgnoreCase),
         _ => false,
     };
 

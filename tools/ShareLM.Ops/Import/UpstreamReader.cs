@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Parquet;
 using Parquet.Serialization;
 
@@ -10,23 +9,38 @@ namespace ShareLM.Ops.Import;
 
 /// <summary>
 /// One input row: its line (JSONL) or row (Parquet) number, and the row, or why it could not be read, or (for a
-/// JSON line) its text still to be parsed by <see cref="Parse"/>, which the importer does in parallel.
+/// JSON line) its text still to be parsed, which <see cref="Map"/> does (the importer calls it in parallel).
 /// </summary>
-public sealed record UpstreamRow(long Number, JsonObject? Row, string? Error, string? Raw)
+public sealed record UpstreamRow(long Number, JsonElement? Row, string? Error, string? Raw)
 {
-    public (JsonObject? Row, string? Error) Parse()
+    /// <summary>The row in the unified shape, or why it is rejected.</summary>
+    public (UpstreamConversation? Conversation, string? Reason) Map(ImportFormats.Format format)
     {
-        // Parquet rows (and unreadable ones) arrive parsed, or with their error.
-        if (Row is not null || Error is not null || Raw is null) return (Row, Error);
+        if (Error is not null) return (null, Error);
         try
         {
-            return JsonNode.Parse(Raw) is JsonObject row ? (row, null) : (null, "the line is not a JSON object");
+            if (Row is { } parsed) return MapObject(format, parsed);
+            if (Raw is null) return (null, "empty row");
+            // A pooled document, released as soon as the row is mapped: no tree of nodes per row.
+            using var document = JsonDocument.Parse(Raw);
+            return MapObject(format, document.RootElement);
         }
         catch (JsonException e)
         {
             return (null, "invalid JSON: " + e.Message.Split(" Path:")[0]);
         }
+        catch (RowRejected e)
+        {
+            return (null, e.Message);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return (null, "unreadable row: " + e.Message);
+        }
     }
+
+    static (UpstreamConversation?, string?) MapObject(ImportFormats.Format format, JsonElement row) =>
+        row.ValueKind == JsonValueKind.Object ? (format.Map(row), null) : (null, "the line is not a JSON object");
 }
 
 /// <summary>
@@ -82,11 +96,11 @@ public sealed class UpstreamReader(string path) : IAsyncDisposable
             foreach (var dictionary in result.Data)
             {
                 number++;
-                JsonObject? row = null;
+                JsonElement? row = null;
                 string? error = null;
                 try
                 {
-                    row = JsonSerializer.SerializeToNode(dictionary) as JsonObject;
+                    row = JsonSerializer.SerializeToElement(dictionary);
                 }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
                 {
