@@ -45,8 +45,9 @@ public sealed class WriterSettings
 /// The gateway's only write path. Requests hand in a decision function; a loop group-commits whatever is
 /// waiting into one transaction (a few such loops run at once, each with its own conversations): one query
 /// loads every state, each decision appends with the version it saw (optimistic concurrency), one commit
-/// makes them durable, and only then does each request get its answer. Two commands for one conversation never share a batch; a conflict (another instance appended
-/// first) re-runs the affected commands one by one against fresh state.
+/// makes them durable, and only then does each request get its answer. Two commands for one conversation never
+/// share a batch; a conflict (another instance appended first) re-runs the affected commands one by one against
+/// fresh state.
 /// </summary>
 public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineProvider<string> pipelines,
     IOptions<WriterSettings> settings, ILogger<ConversationWriter> logger) : BackgroundService
