@@ -33,10 +33,20 @@ public static class IngestBenchmark
         var bodies = new ConcurrentBag<int>();
         var latencies = new ConcurrentBag<double>();
         var refused = 0;
-        // The services start cold (tiered JIT); the warm-up lets them reach steady-state code before measuring.
+        var acceptedInWarmUp = 0;
+        // The services start cold (tiered JIT): in the first minute under this load they accept about a third less
+        // than afterwards, so the warm-up (60 s by default) lets them reach steady-state code before measuring;
+        // what they accepted during it is reported beside the measured figures.
         Measure.Progress($"ingest: {settings.Concurrency} clients for {settings.Duration.TotalSeconds:0}s (after a {settings.WarmUp.TotalSeconds:0}s warm-up)");
         var warmUpEnds = DateTime.UtcNow + settings.WarmUp;
         var ends = warmUpEnds + settings.Duration;
+        var cpu = Task.Run(async () =>
+        {
+            await Task.Delay(warmUpEnds - DateTime.UtcNow);
+            var before = CpuUsage.Read(settings);
+            await Task.Delay(ends - DateTime.UtcNow);
+            return (before, after: CpuUsage.Read(settings));
+        });
         await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(async i =>
         {
             var random = new Random(i);
@@ -55,7 +65,11 @@ public static class IngestBenchmark
                 var started = Stopwatch.GetTimestamp();
                 var response = await clients[i].SendAsync(request);
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (DateTime.UtcNow < warmUpEnds) continue;
+                if (DateTime.UtcNow < warmUpEnds)
+                {
+                    if (response.StatusCode == HttpStatusCode.Accepted) Interlocked.Increment(ref acceptedInWarmUp);
+                    continue;
+                }
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     latencies.Add(elapsed);
@@ -67,6 +81,7 @@ public static class IngestBenchmark
         var accepted = latencies.Count;
         var acceptedPerSecond = accepted / settings.Duration.TotalSeconds;
         var bodySize = bodies.IsEmpty ? 4000 : (int)bodies.Average();
+        var (cpuBefore, cpuAfter) = await cpu;
 
         var catchUp = await CatchUpAsync(settings);
         var ceiling = await CeilingAsync(settings, bodySize);
@@ -80,7 +95,11 @@ public static class IngestBenchmark
             refused,
             accepted_per_s = Math.Round(acceptedPerSecond, 1),
             latency = Measure.Summary([.. latencies]),
+            warm_up_accepted_per_s = Math.Round(acceptedInWarmUp / Math.Max(1, settings.WarmUp.TotalSeconds), 1),
             average_body_bytes = bodySize,
+            // Where the measured window's CPU went: each part's share of one core (2 cores = 200%), and per accepted conversation.
+            cpu_percent_of_one_core = CpuUsage.PercentOfOneCore(cpuBefore, cpuAfter),
+            cpu_us_per_accepted = CpuUsage.MicrosecondsPer(cpuBefore, cpuAfter, accepted),
             // null: not caught up within three minutes
             relay_caught_up_after_s = double.IsNaN(catchUp.Relay) ? (double?)null : catchUp.Relay,
             holds_scheduled_after_s = double.IsNaN(catchUp.Holds) ? (double?)null : catchUp.Holds,

@@ -22,7 +22,7 @@ if (unknown.Count > 0)
     return 2;
 }
 var settings = BenchSettings.FromEnvironment(Option("--conversations", 1_000_000), TimeSpan.FromSeconds(Option("--duration", 30)),
-    Option("--concurrency", 64), TimeSpan.FromSeconds(Option("--warmup", 20)));
+    Option("--concurrency", 64), TimeSpan.FromSeconds(Option("--warmup", 60)));
 var results = new System.Text.Json.Nodes.JsonObject
 {
     ["machine"] = JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() }),

@@ -163,13 +163,16 @@ public static class StoreBenchmarks
             await using var db = NpgsqlDataSource.Create(settings.ScratchDatabase(Database));
             // The ceiling the target is set against: the rows as text. The same rows as jsonb, which must be
             // parsed as the event store's bodies are, is printed beside it for scale.
+            var cpuBeforeCopy = CpuUsage.Read(settings);
             var copyText = await CopyAsync(db, path, "text");
+            var cpuBetweenCopies = CpuUsage.Read(settings);
             var copyJsonb = await CopyAsync(db, path, "jsonb");
+            var cpuAfterCopy = CpuUsage.Read(settings);
 
             Measure.Progress("import: sharelm-ops import lmsys");
             using var store = Store(settings);
             var last = Stopwatch.StartNew();
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpuBefore = CpuUsage.Read(settings, self: "importer");
             var summary = await new ConversationImporter(store, db).ImportAsync("lmsys", path, null, Path.Combine(directory.FullName, "rejects.jsonl"),
                 new Progress<ImportProgress>(p =>
                 {
@@ -177,7 +180,7 @@ public static class StoreBenchmarks
                     last.Restart();
                     Measure.Progress($"import: {p.Rows:N0} rows");
                 }), CancellationToken.None);
-            var importerCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var cpuAfter = CpuUsage.Read(settings, self: "importer");
             var copyPerSecond = n / copyText.TotalSeconds;
             var copyJsonbPerSecond = n / copyJsonb.TotalSeconds;
             return new
@@ -188,12 +191,14 @@ public static class StoreBenchmarks
                 rejected = summary.Rejected,
                 seconds = Math.Round(summary.Elapsed.TotalSeconds, 1),
                 conversations_per_s = Math.Round(summary.PerSecond, 0),
-                // CPU the importer itself used (parsing, mapping, redaction, serialization), per conversation.
-                importer_cpu_us_per_conversation = Math.Round(importerCpu.TotalMicroseconds / Math.Max(1, summary.Read), 0),
+                // CPU per conversation: the importer's own (parsing, mapping, redaction, serialization) and PostgreSQL's.
+                cpu_us_per_conversation = CpuUsage.MicrosecondsPer(cpuBefore, cpuAfter, summary.Read),
                 postgres_copy_rows_per_s = Math.Round(copyPerSecond, 0),
+                postgres_copy_cpu_us_per_row = CpuUsage.MicrosecondsPer(cpuBeforeCopy, cpuBetweenCopies, n).GetValueOrDefault("postgres"),
                 ratio_to_copy = Math.Round(summary.PerSecond / copyPerSecond, 3),
                 postgres_copy_jsonb_rows_per_s = Math.Round(copyJsonbPerSecond, 0),
                 ratio_to_copy_jsonb = Math.Round(summary.PerSecond / copyJsonbPerSecond, 3),
+                postgres_copy_jsonb_cpu_us_per_row = CpuUsage.MicrosecondsPer(cpuBetweenCopies, cpuAfterCopy, n).GetValueOrDefault("postgres"),
             };
         }
         finally
