@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using ShareLM.ServiceDefaults.Hosting;
+
+namespace ShareLM.Ops.Tests;
+
+/// <summary>The PostgreSQL settings every service and the operator tools derive from the same configuration.</summary>
+public sealed class ConnectionSettingsTests
+{
+    static NpgsqlConnectionStringBuilder Postgres(string value) => new(ConnectionSettings.Postgres(
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = value }).Build()));
+
+    [Fact]
+    public void A_libpq_uri_becomes_an_npgsql_connection_with_prepared_statements_by_default()
+    {
+        var builder = Postgres("postgresql://ops:s%40cret@db.example:6543/sharelm?application_name=ops&connect_timeout=7");
+        Assert.Equal(("db.example", 6543, "sharelm", "ops", "s@cret"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
+        Assert.Equal(("ops", 7), (builder.ApplicationName, builder.Timeout));
+        Assert.Equal(ConnectionSettings.DefaultMaxAutoPrepare, builder.MaxAutoPrepare);
+    }
+
+    [Theory]
+    [InlineData("postgresql://postgres@127.0.0.1:5432/sharelm?Max%20Auto%20Prepare=0", 0)]
+    [InlineData("Host=127.0.0.1;Database=sharelm;Max Auto Prepare=0", 0)]
+    [InlineData("Host=127.0.0.1;Database=sharelm;max auto prepare=12", 12)]
+    [InlineData("Host=127.0.0.1;Database=sharelm", ConnectionSettings.DefaultMaxAutoPrepare)]
+    public void A_connection_string_that_names_its_own_preparation_keeps_it(string value, int expected) =>
+        Assert.Equal(expected, Postgres(value).MaxAutoPrepare);
+}
