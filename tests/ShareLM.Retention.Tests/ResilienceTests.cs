@@ -126,8 +126,9 @@ public sealed class ResilienceTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_schedule_is_restored_by_reconciliation()
     {
-        // Long enough that the schedules are still pending when the test deletes them, on a loaded machine too.
-        var settings = Settings(TimeSpan.FromSeconds(12));
+        // Long enough that the schedules are still pending when the test deletes them, on a loaded machine too
+        // (12 s was not: in one CI run, with the fault suite beside it, a hold ended before its row was deleted).
+        var settings = Settings(TimeSpan.FromSeconds(30));
         settings["Retention:Reconciliation:Interval"] = "00:00:00";
         await using var ingest = await ServiceHost.StartAsync(Service.Ingest, settings);
         await using var retention = await ServiceHost.StartAsync(Service.Retention, settings);
