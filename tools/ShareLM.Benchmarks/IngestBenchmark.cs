@@ -42,9 +42,10 @@ public static class IngestBenchmark
         var ends = warmUpEnds + settings.Duration;
         var cpu = Task.Run(async () =>
         {
-            await Task.Delay(warmUpEnds - DateTime.UtcNow);
+            static Task Until(DateTime at) => Task.Delay(at - DateTime.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            await Until(warmUpEnds);
             var before = CpuUsage.Read(settings);
-            await Task.Delay(ends - DateTime.UtcNow);
+            await Until(ends);
             return (before, after: CpuUsage.Read(settings));
         });
         await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(async i =>
