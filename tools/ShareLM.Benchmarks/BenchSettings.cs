@@ -26,6 +26,14 @@ public sealed record BenchSettings(
             conversations, duration, concurrency, warmUp);
     }
 
+    /// <summary>Each service and the process id up.sh recorded for it (its supervisor), or null when it is not running.</summary>
+    public IEnumerable<(string Service, int? Supervisor)> Services() =>
+        new[] { "Ingest", "Retention", "Catalog" }.Select(service =>
+        {
+            var pidFile = Path.Combine(PidsDirectory, $"{service}.pid");
+            return (service, File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : (int?)null);
+        });
+
     /// <summary>A scratch database on the same server, for the benchmarks that need an event store of their own.</summary>
     public string ScratchDatabase(string name) => new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
 

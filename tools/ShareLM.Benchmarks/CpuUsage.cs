@@ -22,12 +22,8 @@ public sealed class CpuUsage
     {
         var parts = new Dictionary<string, double>();
         if (!Available) return new CpuUsage(parts, DateTime.UtcNow);
-        var services = new Dictionary<int, string>();
-        foreach (var service in new[] { "Ingest", "Retention", "Catalog" })
-        {
-            var pidFile = Path.Combine(settings.PidsDirectory, $"{service}.pid");
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) services[pid] = service.ToLowerInvariant();
-        }
+        var services = settings.Services().Where(s => s.Supervisor is not null)
+            .ToDictionary(s => s.Supervisor!.Value, s => s.Service.ToLowerInvariant());
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;

@@ -6,12 +6,10 @@ public static class ServiceMemory
     public static object Read(BenchSettings settings)
     {
         var result = new Dictionary<string, object>();
-        foreach (var service in new[] { "Ingest", "Retention", "Catalog" })
+        foreach (var (service, supervisor) in settings.Services())
         {
-            var pidFile = Path.Combine(settings.PidsDirectory, $"{service}.pid");
-            if (!File.Exists(pidFile)) { result[service] = "not running"; continue; }
+            if (supervisor is not { } pid) { result[service] = "not running"; continue; }
             // The recorded process is the supervisor; the service is its dotnet child.
-            var pid = int.Parse(File.ReadAllText(pidFile).Trim());
             var target = Children(pid).FirstOrDefault(p => Command(p).Contains($"ShareLM.{service}.dll")) is var child && child != 0 ? child : pid;
             var status = File.ReadAllLines($"/proc/{target}/status");
             string Field(string name) => status.FirstOrDefault(l => l.StartsWith(name + ":"))?.Split(':', 2)[1].Trim() ?? "?";

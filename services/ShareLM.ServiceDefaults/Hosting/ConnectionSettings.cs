@@ -29,7 +29,7 @@ public static class ConnectionSettings
         WithDefaults(ToNpgsql(configuration.GetConnectionString(PostgresKey) is { Length: > 0 } value ? value : LocalPostgres));
 
     /// <summary>An Npgsql connection string with our defaults for what it leaves unsaid.</summary>
-    public static string WithDefaults(string npgsql)
+    static string WithDefaults(string npgsql)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = npgsql };
         if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return npgsql;

@@ -19,10 +19,11 @@ public sealed record ImportProgress(long Rows, long Imported, long Duplicates, l
 /// Brings an upstream dataset into the collection as already-public conversations. Rows are read with flat
 /// memory and handled in batches through a two-stage pipeline: one batch is parsed, mapped and redacted on every
 /// core while the one before it is written with PostgreSQL COPY (Marten's bulk event append, and beside it on a
-/// connection of its own a bulk insert of their write models), never one append per conversation. Each conversation's id is a UUIDv5 of (source, upstream id or content hash): ids already in
-/// the store are skipped, so running the same import twice adds nothing and an interrupted import resumes where
-/// it stopped (a batch cut short between its two tables is completed). Bad rows never abort the import: each is
-/// counted and written to the rejects file with its line or row number and why.
+/// connection of its own a bulk insert of their write models), never one append per conversation. Each
+/// conversation's id is a UUIDv5 of (source, upstream id or content hash): ids already in the store are skipped,
+/// so running the same import twice adds nothing and an interrupted import resumes where it stopped (a batch cut
+/// short between its two tables is completed). Bad rows never abort the import: each is counted and written to
+/// the rejects file with its line or row number and why.
 /// </summary>
 public sealed class ConversationImporter(DocumentStore store, NpgsqlDataSource db)
 {
