@@ -1,7 +1,9 @@
 using System.Net;
 using MassTransit;
+using Npgsql;
 using ShareLM.Messages;
 using ShareLM.Retention.Holds;
+using ShareLM.Retention.Scheduling;
 
 namespace ShareLM.Retention.Tests;
 
@@ -71,6 +73,31 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
         await scheduling.CancelAsync(a, CancellationToken.None);
         await scheduling.CancelAsync(b, CancellationToken.None);
         Assert.Equal(0, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = any($1)", new[] { a, b }));
+    }
+
+    [Fact]
+    public async Task Only_a_schedule_due_before_the_dispatchers_next_look_notifies_them()
+    {
+        var retention = fixture.Stack[Service.Retention];
+        var scheduling = retention.GetRequiredService<PublicationScheduling>();
+        var bus = retention.GetRequiredService<IBus>();
+        await using var listener = new NpgsqlConnection(fixture.Environment.PostgresConnectionString);
+        await listener.OpenAsync();
+        var payloads = new List<string>();
+        listener.Notification += (_, e) => payloads.Add(e.Payload);
+        await using (var listen = new NpgsqlCommand($"listen {ScheduleStore.Channel}", listener)) await listen.ExecuteNonQueryAsync();
+
+        var (tomorrow, soon) = (Guid.NewGuid(), Guid.NewGuid());
+        await scheduling.ScheduleAsync(bus, [new Hold(tomorrow, 1, DateTimeOffset.UtcNow.AddDays(1), null, null)], CancellationToken.None);
+        var soonDue = DateTimeOffset.UtcNow.AddMilliseconds(500);
+        await scheduling.ScheduleAsync(bus, [new Hold(soon, 1, soonDue, null, null)], CancellationToken.None);
+
+        // Notifications arrive in commit order: the first one to arrive being the second schedule's shows that the
+        // first schedule sent none.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (payloads.Count == 0) await listener.WaitAsync(timeout.Token);
+        Assert.Equal(soonDue.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), payloads[0]);
+        await scheduling.CancelAsync(tomorrow, CancellationToken.None);
     }
 
     [Fact]

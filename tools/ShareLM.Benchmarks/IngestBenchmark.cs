@@ -101,6 +101,7 @@ public static class IngestBenchmark
             // Where the measured window's CPU went: each part's share of one core (2 cores = 200%), and per accepted conversation.
             cpu_percent_of_one_core = CpuUsage.PercentOfOneCore(cpuBefore, cpuAfter),
             cpu_us_per_accepted = CpuUsage.MicrosecondsPer(cpuBefore, cpuAfter, accepted),
+            relay_backlog_at_end_of_load = catchUp.RelayBacklog,
             // null: not caught up within three minutes
             relay_caught_up_after_s = double.IsNaN(catchUp.Relay) ? (double?)null : catchUp.Relay,
             holds_scheduled_after_s = double.IsNaN(catchUp.Holds) ? (double?)null : catchUp.Holds,
@@ -109,26 +110,37 @@ public static class IngestBenchmark
         };
     }
 
-    /// <summary>Seconds after the load until the relay has published everything and Retention has scheduled every hold.</summary>
-    static async Task<(double Relay, double Holds)> CatchUpAsync(BenchSettings settings)
+    /// <summary>
+    /// How far behind the relay was when the load stopped (events appended but not yet published), and the seconds
+    /// after the load until the relay has published everything and Retention has scheduled every hold. The relay's
+    /// position is cheap to read and read first, so that the backlog is the one at the end of the load.
+    /// </summary>
+    static async Task<(long RelayBacklog, double Relay, double Holds)> CatchUpAsync(BenchSettings settings)
     {
         await using var db = NpgsqlDataSource.Create(settings.Postgres);
         var stopwatch = Stopwatch.StartNew();
+        long backlog = -1;
         double relay = double.NaN, holds = double.NaN;
-        while (stopwatch.Elapsed < TimeSpan.FromMinutes(3) && (double.IsNaN(relay) || double.IsNaN(holds)))
+        while (stopwatch.Elapsed < TimeSpan.FromMinutes(3) && double.IsNaN(relay))
         {
             await using var command = db.CreateCommand("""
-                select (select max(seq_id) from sharelm.mt_events) - coalesce((select last_seq_id from sharelm.mt_event_progression where name like 'bus-relay%'), 0),
-                       (select count(*) from sharelm.mt_doc_conversationstate where data->>'status' = 'Held' and data->>'model' = 'bench-model')
+                select (select max(seq_id) from sharelm.mt_events) - coalesce((select last_seq_id from sharelm.mt_event_progression where name like 'bus-relay%'), 0)
+                """);
+            var behind = (long)(await command.ExecuteScalarAsync() ?? 0L);
+            if (backlog < 0) backlog = Math.Max(0, behind);
+            if (behind <= 0) relay = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
+            else await Task.Delay(100);
+        }
+        while (stopwatch.Elapsed < TimeSpan.FromMinutes(3) && double.IsNaN(holds))
+        {
+            await using var command = db.CreateCommand("""
+                select (select count(*) from sharelm.mt_doc_conversationstate where data->>'status' = 'Held' and data->>'model' = 'bench-model')
                        - (select count(*) from scheduler.scheduled_messages)
                 """);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            if (double.IsNaN(relay) && reader.GetInt64(0) <= 0) relay = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
-            if (double.IsNaN(holds) && reader.GetInt64(1) <= 0) holds = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
-            await Task.Delay(200);
+            if ((long)(await command.ExecuteScalarAsync() ?? 0L) <= 0) holds = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
+            else await Task.Delay(100);
         }
-        return (relay, holds);
+        return (backlog, relay, holds);
     }
 
     /// <summary>What PostgreSQL itself does with one-row durable insert transactions of the same size at the same concurrency.</summary>

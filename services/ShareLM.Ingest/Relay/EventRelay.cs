@@ -66,7 +66,7 @@ public sealed class EventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        using var gate = new SemaphoreSlim(32);
+        using var gate = new SemaphoreSlim(128);
         await Task.WhenAll(page.Events.Select(async e =>
         {
             if (ToMessage(e) is not { } message) return;

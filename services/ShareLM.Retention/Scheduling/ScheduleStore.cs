@@ -1,5 +1,6 @@
 using MassTransit.Context;
 using MassTransit.Serialization;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -53,7 +54,7 @@ public sealed record ScheduledMessage(
 /// a dispatcher that dies mid-send leaves its rows to the next one (at-least-once). Each insert NOTIFYs
 /// <see cref="Channel"/> so a dispatcher waiting for a later due time wakes for an earlier one.
 /// </summary>
-public sealed class ScheduleStore(NpgsqlDataSource dataSource)
+public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<SchedulerSettings> settings)
 {
     public const string Schema = "scheduler";
     public const string Channel = "sharelm_scheduler";
@@ -116,7 +117,9 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Schedules many messages in one statement (a token given twice keeps its last message), then one NOTIFY
-    /// carrying the earliest due time.
+    /// carrying the earliest due time if that is sooner than every dispatcher looks anyway (<see
+    /// cref="SchedulerSettings.MaxIdle"/>): a hold ending tomorrow wakes nobody, and PostgreSQL serialises the
+    /// commits of notifying transactions.
     /// </summary>
     public async Task UpsertAsync(IReadOnlyCollection<ScheduledMessage> messages, CancellationToken cancellationToken)
     {
@@ -161,11 +164,13 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource)
         p.Add(Column(rows, m => m.HeadersJson, NpgsqlDbType.Text));
         p.Add(Column(rows, m => m.TraceParent, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
+        var earliest = rows.Min(m => m.DueAt);
         // The payload is the earliest due time (Unix ms): a dispatcher already waking earlier ignores it.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', $1)")
-        {
-            Parameters = { new NpgsqlParameter { Value = rows.Min(m => m.DueAt).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-        });
+        if (earliest <= DateTimeOffset.UtcNow + settings.Value.MaxIdle)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', $1)")
+            {
+                Parameters = { new NpgsqlParameter { Value = earliest.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+            });
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
