@@ -36,7 +36,7 @@ public sealed class WriterSettings
     /// Batches committed at once, each by its own loop; a conversation always goes to the same loop. While one
     /// batch waits for its commit to be flushed, another is being built and sent.
     /// </summary>
-    public int Writers { get; set; } = 4;
+    public int Writers { get; set; } = 2;
     /// <summary>Attempts for a command whose stream moved under it (another instance wrote first).</summary>
     public int MaxConflictRetries { get; set; } = 8;
 }
