@@ -66,6 +66,8 @@ public sealed class EventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        // Enough confirmations awaited at once that a page (up to 250 ms of captures under load) is on the bus
+        // before the next poll; with 32 the relay fell thousands of events behind.
         using var gate = new SemaphoreSlim(128);
         await Task.WhenAll(page.Events.Select(async e =>
         {

@@ -51,8 +51,9 @@ public sealed record ScheduledMessage(
 /// The durable schedule: one row per token in PostgreSQL. Scheduling the same token again replaces the row
 /// (MassTransit's semantics: a token names one pending send). Due rows are claimed with
 /// FOR UPDATE SKIP LOCKED, so any number of dispatchers share the work without sending a row twice at once;
-/// a dispatcher that dies mid-send leaves its rows to the next one (at-least-once). Each insert NOTIFYs
-/// <see cref="Channel"/> so a dispatcher waiting for a later due time wakes for an earlier one.
+/// a dispatcher that dies mid-send leaves its rows to the next one (at-least-once). An insert due sooner than
+/// the dispatchers' next look NOTIFYs <see cref="Channel"/>, so a dispatcher waiting for a later due time wakes
+/// for an earlier one.
 /// </summary>
 public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<SchedulerSettings> settings)
 {
