@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Benchmarks;
 
@@ -123,10 +124,8 @@ public static class IngestBenchmark
         double relay = double.NaN, holds = double.NaN;
         while (stopwatch.Elapsed < TimeSpan.FromMinutes(3) && double.IsNaN(relay))
         {
-            await using var command = db.CreateCommand("""
-                select (select max(seq_id) from sharelm.mt_events) - coalesce((select last_seq_id from sharelm.mt_event_progression where name like 'bus-relay%'), 0)
-                """);
-            var behind = (long)(await command.ExecuteScalarAsync() ?? 0L);
+            var progress = await DaemonProgress.ReadAsync(settings.Postgres, CancellationToken.None);
+            var behind = progress.Head - (progress.Shards.FirstOrDefault(p => p.Name.StartsWith("bus-relay", StringComparison.Ordinal))?.Sequence ?? 0);
             if (backlog < 0) backlog = Math.Max(0, behind);
             if (behind <= 0) relay = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
             else await Task.Delay(100);
