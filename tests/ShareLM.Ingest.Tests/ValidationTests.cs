@@ -71,6 +71,21 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void The_content_hash_of_a_conversation_never_changes_between_versions()
+    {
+        // Stored hashes decide whether a re-send is identical: a different hash for the same content would turn
+        // every re-send of an earlier conversation into a revision. Pinned to the value the first version gave.
+        Turn[] turns =
+        [
+            new("user", "Quotes \"here\", <tags> & ampersands, é ü 日本語 🙂, tabs\tand\nnewlines", null),
+            new("assistant", string.Concat(Enumerable.Repeat("a long answer that outgrows any first buffer. ", 800)), 1),
+            new("user", "short", null),
+        ];
+        Assert.Equal("9c239493af2db6785259f8b0b5e15aa1089dc162c9df7eea613a3c6485e7a495", ContentHash.Of("https://chatgpt.com/c/1", "gpt-4o", turns, "up"));
+        Assert.Equal("a159876128a464e72e6456b6c05511976778882e38038e0cdac2a58d7c5fe3eb", ContentHash.Of(null, "unknown", [new("user", "hi", null)], null));
+    }
+
+    [Fact]
     public void Legacy_turns_interleave_user_first_with_ratings_on_bot_turns()
     {
         var upload = new LegacyUpload("conv", ["u1", "u2", "u3"], ["b1", "b2"], "https://huggingface.co/chat/", "browser-1",

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -94,27 +95,36 @@ public static class ConversationRules
 /// <summary>The identity of a conversation's content: an identical re-send has the same hash and changes nothing.</summary>
 public static class ContentHash
 {
+    // Every capture is hashed, so each thread keeps its buffer and writer (a MemoryStream grew and copied the
+    // bytes over and over). The bytes hashed are what they always were: stored hashes must keep matching.
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+    const int KeptBufferBytes = 256 * 1024;
+
     public static string Of(string? pageUrl, string model, IReadOnlyList<Turn> turns, string? rating)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("pageUrl", pageUrl);
+        writer.WriteString("model", model);
+        writer.WriteString("rating", rating);
+        writer.WriteStartArray("turns");
+        foreach (var t in turns)
         {
-            writer.WriteStartObject();
-            writer.WriteString("pageUrl", pageUrl);
-            writer.WriteString("model", model);
-            writer.WriteString("rating", rating);
-            writer.WriteStartArray("turns");
-            foreach (var t in turns)
-            {
-                writer.WriteStartArray();
-                writer.WriteStringValue(t.Role);
-                writer.WriteStringValue(t.Content);
-                if (t.Rating is { } r) writer.WriteNumberValue(r); else writer.WriteNullValue();
-                writer.WriteEndArray();
-            }
+            writer.WriteStartArray();
+            writer.WriteStringValue(t.Role);
+            writer.WriteStringValue(t.Content);
+            if (t.Rating is { } r) writer.WriteNumberValue(r); else writer.WriteNullValue();
             writer.WriteEndArray();
-            writer.WriteEndObject();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        if (buffer.Capacity > KeptBufferBytes) (t_buffer, t_writer) = (null, null); // a rare huge conversation's buffer is not kept
+        return hash;
     }
 }
