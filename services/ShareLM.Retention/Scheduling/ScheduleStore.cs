@@ -186,10 +186,30 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>Tables above this many rows (by the planner's estimate) are not counted row by row.</summary>
+    public const long ExactCountLimit = 50_000;
+
+    /// <summary>
+    /// How many messages are pending: exact while the table is small, above <see cref="ExactCountLimit"/> rows
+    /// PostgreSQL's own estimate (its statistics scaled to the table's current size, as the planner does). With
+    /// 24-hour holds the table holds a day of captures, and counting that every few seconds scanned all of it.
+    /// </summary>
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand($"select count(*) from {Schema}.scheduled_messages");
+        // reltuples is -1 until the table is first analysed: then it is counted.
+        await using var command = dataSource.CreateCommand($"""
+            with statistics as (
+                select case when c.reltuples < 0 then null
+                            when c.relpages = 0 then c.reltuples
+                            else c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int)
+                       end::bigint as estimate
+                from pg_class c where c.oid = '{Schema}.scheduled_messages'::regclass)
+            select case when estimate >= $1 then estimate
+                        else (select count(*) from {Schema}.scheduled_messages) end
+            from statistics
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = ExactCountLimit });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -10,7 +10,7 @@ public sealed class SchedulerMetrics(ScheduleStore store, ILogger<SchedulerMetri
     static SchedulerMetrics()
     {
         ShareLMTelemetry.Meter.CreateObservableGauge("sharelm.scheduler.pending", () => Interlocked.Read(ref _pending),
-            description: "Scheduled messages waiting for their due time.");
+            description: "Scheduled messages waiting for their due time (PostgreSQL's estimate above 50,000).");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
