@@ -153,9 +153,12 @@ CONF
     echo $! > "$dir/epmd.pid"
   fi
   local node="sharelm_${amqp}@localhost"
+  # Idle Erlang schedulers sleep instead of busy-waiting (RabbitMQ's advice for shared hosts): here the broker
+  # shares two cores with PostgreSQL and the services, and its spinning took CPU from them.
   env HOME="$dir/home" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
       RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" \
       RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS-+sbwt none +sbwtdcpu none +sbwtdio none}" \
       nohup /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"$dir/log/console.log" 2>&1 &
   echo $! > "$dir/rabbitmq.pid"
   for _ in $(seq 1 240); do
