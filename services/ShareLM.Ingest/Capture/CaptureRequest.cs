@@ -95,8 +95,9 @@ public static class ConversationRules
 /// <summary>The identity of a conversation's content: an identical re-send has the same hash and changes nothing.</summary>
 public static class ContentHash
 {
-    // Every capture is hashed, so each thread keeps its buffer and writer (a MemoryStream grew and copied the
-    // bytes over and over). The bytes hashed are what they always were: stored hashes must keep matching.
+    // Every capture is hashed, so each thread keeps its buffer and writer (written through a MemoryStream, the
+    // writer's buffer and the stream grew and copied the bytes several times). The bytes hashed are what they
+    // always were: stored hashes must keep matching.
     [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] static Utf8JsonWriter? t_writer;
     const int KeptBufferBytes = 256 * 1024;
