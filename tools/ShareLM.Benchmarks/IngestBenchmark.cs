@@ -125,8 +125,8 @@ public static class IngestBenchmark
         while (stopwatch.Elapsed < TimeSpan.FromMinutes(3) && double.IsNaN(relay))
         {
             var progress = await DaemonProgress.ReadAsync(settings.Postgres, CancellationToken.None);
-            var behind = progress.Head - (progress.Shards.FirstOrDefault(p => p.Name.StartsWith("bus-relay", StringComparison.Ordinal))?.Sequence ?? 0);
-            if (backlog < 0) backlog = Math.Max(0, behind);
+            var behind = progress.Behind(ShareLM.Ingest.Relay.EventRelay.SubscriptionName);
+            if (backlog < 0) backlog = behind;
             if (behind <= 0) relay = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
             else await Task.Delay(100);
         }

@@ -24,9 +24,8 @@ public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<
         var now = DateTimeOffset.UtcNow;
         foreach (var prefix in shardPrefixes)
         {
-            var shard = lags.Shards.FirstOrDefault(s => s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
-            var position = shard?.Sequence ?? 0;
-            var lag = Math.Max(0, lags.Head - position);
+            var position = lags.PositionOf(prefix);
+            var lag = lags.Behind(prefix);
             data[prefix] = lag;
             lock (_gate)
             {
@@ -44,7 +43,15 @@ public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<
 
 public sealed record ShardPosition(string Name, long Sequence, DateTimeOffset? LastUpdated);
 
-public sealed record DaemonProgressReport(long Head, IReadOnlyList<ShardPosition> Shards);
+public sealed record DaemonProgressReport(long Head, IReadOnlyList<ShardPosition> Shards)
+{
+    /// <summary>The last sequence a projection or subscription has processed (its shards are named after it); 0 before its first.</summary>
+    public long PositionOf(string name) =>
+        Shards.FirstOrDefault(s => s.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase))?.Sequence ?? 0;
+
+    /// <summary>How many events it has still to process.</summary>
+    public long Behind(string name) => Math.Max(0, Head - PositionOf(name));
+}
 
 public static class DaemonProgress
 {
