@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Npgsql;
@@ -22,6 +23,8 @@ public sealed class CatalogSettings
     public string SnapshotDirectory { get; set; } = "";
     /// <summary>Licence statement in the dataset card.</summary>
     public string Licence { get; set; } = "odc-by";
+    /// <summary>Most often the stats (a scan of the feed) are recomputed, and only when the dataset changed.</summary>
+    public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public static class CatalogApp
         builder.Services.Configure<CatalogSettings>(builder.Configuration.GetSection(CatalogSettings.Section));
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<StatsService>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddShareLMEventStore(ServiceName, options =>
             {

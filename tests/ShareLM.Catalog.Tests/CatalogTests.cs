@@ -233,6 +233,7 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
         Assert.True((long)stats["by_language"]!["en"]! >= 1);
         Assert.Equal(records, stats["by_day"]!.AsObject().Sum(kv => (long)kv.Value!));
         Assert.True((long)stats["totals"]!["published"]! >= 1);
+        Assert.True(DateTimeOffset.Parse((string)stats["as_of"]!) > DateTimeOffset.UtcNow.AddMinutes(-1));
 
         var card = await Catalog.GetStringAsync("/v1/dataset-card");
         Assert.StartsWith("---\n", card);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ShareLM.Catalog.Projection;
 using ShareLM.ServiceDefaults.EventStore;
@@ -15,37 +16,27 @@ public sealed record DatasetStats(
     [property: JsonPropertyName("by_source")] IReadOnlyDictionary<string, long> BySource,
     [property: JsonPropertyName("by_language")] IReadOnlyDictionary<string, long> ByLanguage,
     [property: JsonPropertyName("by_rating")] IReadOnlyDictionary<string, long> ByRating,
-    [property: JsonPropertyName("by_day")] IReadOnlyDictionary<string, long> ByDay);
+    [property: JsonPropertyName("by_day")] IReadOnlyDictionary<string, long> ByDay,
+    [property: JsonPropertyName("as_of")] DateTimeOffset AsOf);
 
 /// <summary>
 /// Counts of the public dataset (by model, source, language, rating, day of publication) and lifecycle
-/// totals (held, published, deleted). Computed once per (feed cursor, event store head) and cached, so
-/// repeated requests between changes cost two index lookups.
+/// totals (held, published, deleted). The counts take a scan of the feed, so they are computed at most once per
+/// <c>Catalog:StatsRefreshInterval</c>, and then only if the feed or the event store moved; a request never
+/// waits for a recomputation once there are figures to serve. <c>as_of</c> says when they were last known
+/// current.
 /// </summary>
-public sealed class StatsService(NpgsqlDataSource db)
+public sealed class StatsService(NpgsqlDataSource db, IOptions<CatalogSettings> settings, TimeProvider clock)
 {
-    readonly SemaphoreSlim _gate = new(1, 1);
-    (long Cursor, long Head, DatasetStats Stats)? _cached;
+    readonly RefreshingCache<(long Cursor, long Head), DatasetStats> _cache = new(settings.Value.StatsRefreshInterval, clock);
 
     public async Task<DatasetStats> GetAsync(CancellationToken cancellationToken)
     {
-        var (cursor, head) = await KeyAsync(cancellationToken);
-        if (_cached is { } hit && hit.Cursor == cursor && hit.Head == head) return hit.Stats;
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_cached is { } again && again.Cursor == cursor && again.Head == head) return again.Stats;
-            var stats = await ComputeAsync(cursor, cancellationToken);
-            _cached = (cursor, head, stats);
-            return stats;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var (stats, asOf) = await _cache.GetAsync(KeyAsync, (key, ct) => ComputeAsync(key.Cursor, ct), cancellationToken);
+        return stats with { AsOf = asOf };
     }
 
-    async Task<(long, long)> KeyAsync(CancellationToken cancellationToken)
+    async Task<(long Cursor, long Head)> KeyAsync(CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand($"""
             select coalesce((select max(cursor) from {CatalogSchema.Feed}), 0),
@@ -58,28 +49,35 @@ public sealed class StatsService(NpgsqlDataSource db)
 
     async Task<DatasetStats> ComputeAsync(long cursor, CancellationToken cancellationToken)
     {
-        async Task<Dictionary<string, long>> GroupAsync(string expression)
+        // One scan of the feed for every breakdown; a breakdown's missing value (no language, no rating) counts
+        // under "".
+        var byModel = new Dictionary<string, long>();
+        var bySource = new Dictionary<string, long>();
+        var byLanguage = new Dictionary<string, long>();
+        var byRating = new Dictionary<string, long>();
+        var byDay = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        IDictionary<string, long>[] breakdowns = [byModel, bySource, byLanguage, byRating, byDay];
+        await using (var command = db.CreateCommand($"""
+            select case when grouping(model) = 0 then 0 when grouping(source) = 0 then 1 when grouping(language) = 0 then 2
+                        when grouping(rate) = 0 then 3 else 4 end,
+                   coalesce(model, source, language, rate, published_on, ''), count(*)
+            from (select model, source, language, nullif(rate, '') as rate,
+                         to_char(published_at at time zone 'UTC', 'YYYY-MM-DD') as published_on
+                  from {CatalogSchema.Feed} where op = 'upsert') f
+            group by grouping sets ((model), (source), (language), (rate), (published_on))
+            order by 1, 3 desc, 2
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            await using var command = db.CreateCommand(
-                $"select coalesce({expression}, ''), count(*) from {CatalogSchema.Feed} where op = 'upsert' group by 1 order by 2 desc, 1");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var result = new Dictionary<string, long>();
-            while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetInt64(1);
-            return result;
+            while (await reader.ReadAsync(cancellationToken)) breakdowns[reader.GetInt32(0)][reader.GetString(1)] = reader.GetInt64(2);
         }
-
-        var byModel = await GroupAsync("model");
-        var bySource = await GroupAsync("source");
-        var byLanguage = await GroupAsync("language");
-        var byRating = await GroupAsync("nullif(rate, '')");
-        var byDay = new SortedDictionary<string, long>(await GroupAsync("to_char(published_at at time zone 'UTC', 'YYYY-MM-DD')"), StringComparer.Ordinal);
         var publicRecords = byModel.Values.Sum();
 
-        long held = 0, deleted = 0;
+        // Through the write model's status index: only held and deleted rows are visited, never all of them.
+        long held, deleted;
         await using (var command = db.CreateCommand($"""
-            select coalesce(sum(case when data->>'status' = 'Held' then 1 else 0 end), 0),
-                   coalesce(sum(case when data->>'status' in ('Deleting', 'Deleted') then 1 else 0 end), 0)
-            from {EventStoreSetup.Schema}.mt_doc_conversationstate
+            select (select count(*) from {EventStoreSetup.Schema}.mt_doc_conversationstate where data->>'status' = 'Held'),
+                   (select count(*) from {EventStoreSetup.Schema}.mt_doc_conversationstate where data->>'status' in ('Deleting', 'Deleted'))
             """))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -88,7 +86,7 @@ public sealed class StatsService(NpgsqlDataSource db)
             deleted = reader.GetInt64(1);
         }
         return new DatasetStats(cursor, publicRecords, new Totals(held, publicRecords, deleted),
-            byModel, bySource, byLanguage, byRating, byDay);
+            byModel, bySource, byLanguage, byRating, byDay, clock.GetUtcNow());
     }
 }
 

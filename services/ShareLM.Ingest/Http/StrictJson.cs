@@ -45,7 +45,7 @@ public static class StrictJson
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            return (null, Problems.BadRequest(field, $"The body is not valid for this endpoint at '{field}': {Describe(e)}"));
+            return (null, Problems.BadRequest(field, JsonProblemText.Describe(e, typeof(T), options)));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -59,17 +59,10 @@ public static class StrictJson
         {
             return (null, Problems.BadRequest("$", "The body is not valid UTF-8."));
         }
-        catch (NotSupportedException e)
+        catch (NotSupportedException)
         {
-            return (null, Problems.BadRequest("$", $"Unsupported JSON: {e.Message}"));
+            // Its message names our types; the client only needs to know the shape was refused.
+            return (null, Problems.BadRequest("$", "The body has a shape this endpoint does not accept."));
         }
-    }
-
-    // JsonException messages echo the path and a short reason but never the offending value.
-    static string Describe(JsonException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
     }
 }
