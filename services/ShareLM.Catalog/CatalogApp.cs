@@ -25,6 +25,8 @@ public sealed class CatalogSettings
     public string Licence { get; set; } = "odc-by";
     /// <summary>Most often the stats (a scan of the feed) are recomputed, and only when the dataset changed.</summary>
     public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a snapshot is served before a newer one is made (a take-down since it forces one at once).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>

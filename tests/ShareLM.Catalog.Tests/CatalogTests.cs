@@ -8,7 +8,14 @@ namespace ShareLM.Catalog.Tests;
 public sealed class CatalogFixture : StackFixture
 {
     // A long hold: tests publish with publish-now, so nothing publishes behind their back.
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10) };
+    // Snapshots are reused for 20 s: long enough for a test to see one reused, short enough to see it expire.
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(20);
+
+    protected override StackOptions Options => new()
+    {
+        HoldWindow = TimeSpan.FromMinutes(10),
+        Settings = new() { ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString() },
+    };
 
     public async Task<Guid> PublishAsync(Contributor contributor, object conversation)
     {
@@ -86,8 +93,26 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    static long CursorOf(HttpResponseMessage snapshot) => long.Parse(snapshot.Headers.GetValues("X-Feed-Cursor").Single());
+
+    static async Task<Dictionary<Guid, string>> RecordsOf(HttpResponseMessage snapshot) =>
+        (await snapshot.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .ToDictionary(r => Guid.Parse((string)r["conversation_id"]!), r => r.ToJsonString());
+
+    /// <summary>What a mirror does: apply feed entries in order, on top of whatever it loaded first.</summary>
+    static Dictionary<Guid, string> Apply(Dictionary<Guid, string> mirror, IEnumerable<FeedEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Op == "upsert") mirror[entry.ConversationId] = entry.Record!.ToJsonString();
+            else mirror.Remove(entry.ConversationId);
+        }
+        return mirror;
+    }
+
     [Fact]
-    public async Task A_mirror_built_from_the_feed_equals_the_snapshot()
+    public async Task A_mirror_that_loads_the_snapshot_and_follows_the_feed_from_its_cursor_equals_one_built_from_the_whole_feed()
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var kept = await fixture.PublishAsync(contributor, Clients.SimpleConversation("mirror-kept"));
@@ -95,38 +120,61 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
         await fixture.DeleteAsync(contributor, dropped);
         await Eventually.True(async () => (await Catalog.FeedEntryAsync(dropped))?.Op == "delete", TimeSpan.FromSeconds(20), "take-down");
 
-        var mirror = new Dictionary<Guid, string>();
-        foreach (var entry in await Catalog.WholeFeedAsync())
-        {
-            if (entry.Op == "upsert") mirror[entry.ConversationId] = entry.Record!.ToJsonString();
-            else mirror.Remove(entry.ConversationId);
-        }
         var response = await Catalog.GetAsync("/v1/dataset.jsonl");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cursor = long.Parse(response.Headers.GetValues("X-Feed-Cursor").Single());
-        Assert.Equal((await Catalog.FeedAsync(0, 1)).Head, cursor);
-        var snapshot = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonNode.Parse(line)!.AsObject())
-            .ToDictionary(r => Guid.Parse((string)r["conversation_id"]!), r => r.ToJsonString());
-        Assert.Equal(mirror.Keys.Order(), snapshot.Keys.Order());
-        foreach (var (id, record) in mirror) Assert.Equal(record, snapshot[id]);
-        Assert.Contains(kept, snapshot.Keys);
-        Assert.DoesNotContain(dropped, snapshot.Keys);
+        var snapshot = await RecordsOf(response);
+        Assert.DoesNotContain(dropped, snapshot.Keys); // taken down before the request: never in what is served
+        await fixture.PublishAsync(contributor, Clients.SimpleConversation("mirror-later"));
+
+        var fromScratch = Apply([], await Catalog.WholeFeedAsync());
+        var cursor = CursorOf(response);
+        var fromSnapshot = Apply(snapshot, (await Catalog.WholeFeedAsync()).Where(e => e.Cursor > cursor));
+        Assert.Equal(fromScratch.Keys.Order(), fromSnapshot.Keys.Order());
+        foreach (var (id, record) in fromScratch) Assert.Equal(record, fromSnapshot[id]);
+        Assert.Contains(kept, fromSnapshot.Keys);
+        Assert.DoesNotContain(dropped, fromSnapshot.Keys);
     }
 
     [Fact]
-    public async Task Snapshots_are_made_once_per_cursor()
+    public async Task A_snapshot_is_reused_until_it_is_older_than_the_interval_or_something_was_taken_down_since()
     {
         var contributor = await fixture.Ingest.RegisterAsync();
-        await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-1"));
+        var first = await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-1"));
+        var zero = await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-0"));
+        await fixture.DeleteAsync(contributor, zero);
+        await Eventually.True(async () => (await Catalog.FeedEntryAsync(zero))?.Op == "delete", TimeSpan.FromSeconds(20), "take-down");
+        // The take-down forces a new snapshot, at the head.
         var a = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.Equal((await Catalog.FeedAsync(0, 1)).Head, CursorOf(a));
         var b = await Catalog.GetAsync("/v1/dataset.jsonl");
         Assert.Equal(a.Headers.ETag, b.Headers.ETag);
         Assert.Equal(a.Content.Headers.LastModified, b.Content.Headers.LastModified);
-        await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-2"));
+
+        // A publication alone does not: the same snapshot is served, and the feed after its cursor has the rest.
+        var second = await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-2"));
         var c = await Catalog.GetAsync("/v1/dataset.jsonl");
-        Assert.NotEqual(a.Headers.ETag, c.Headers.ETag);
-        Assert.True(long.Parse(c.Headers.GetValues("X-Feed-Cursor").Single()) > long.Parse(a.Headers.GetValues("X-Feed-Cursor").Single()));
+        Assert.Equal(a.Headers.ETag, c.Headers.ETag);
+        Assert.DoesNotContain(second, (await RecordsOf(c)).Keys);
+        Assert.Contains((await Catalog.FeedAsync(CursorOf(c))).Entries, e => e.ConversationId == second);
+
+        // A take-down does, at once: nothing served after it holds the conversation.
+        await fixture.DeleteAsync(contributor, first);
+        await Eventually.True(async () => (await Catalog.FeedEntryAsync(first))?.Op == "delete", TimeSpan.FromSeconds(20), "take-down");
+        var d = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.NotEqual(a.Headers.ETag, d.Headers.ETag);
+        Assert.DoesNotContain(first, (await RecordsOf(d)).Keys);
+        Assert.Contains(second, (await RecordsOf(d)).Keys);
+
+        // And so does age: once older than the interval, the next request makes a new one at the head.
+        var later = await fixture.PublishAsync(contributor, Clients.SimpleConversation("cache-3"));
+        var e = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.Equal(d.Headers.ETag, e.Headers.ETag);
+        var renewed = await Eventually.Get(async () =>
+        {
+            var response = await Catalog.GetAsync("/v1/dataset.jsonl");
+            return Equals(response.Headers.ETag, d.Headers.ETag) ? null : response;
+        }, CatalogFixture.SnapshotInterval * 2, "a snapshot older than the interval to be replaced");
+        Assert.Contains(later, (await RecordsOf(renewed)).Keys);
     }
 
     [Fact]
@@ -145,8 +193,14 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
                 new { role = "assistant", content = "100 degrees.", rating = -1 },
             },
         });
-        var response = await Catalog.GetAsync("/v1/dataset.parquet");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // A parquet snapshot made earlier may be served for a while: wait for one that has this conversation.
+        var published = (await Catalog.FeedEntryAsync(id))!.Cursor;
+        var response = await Eventually.Get(async () =>
+        {
+            var candidate = await Catalog.GetAsync("/v1/dataset.parquet");
+            Assert.Equal(HttpStatusCode.OK, candidate.StatusCode);
+            return CursorOf(candidate) >= published ? candidate : null;
+        }, CatalogFixture.SnapshotInterval * 2, "a parquet snapshot with the conversation");
         var cursor = response.Headers.GetValues("X-Feed-Cursor").Single();
         var path = Path.Combine(Path.GetTempPath(), $"sharelm-test-{Guid.NewGuid():N}.parquet");
         await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());

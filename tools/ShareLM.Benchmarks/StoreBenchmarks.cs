@@ -100,7 +100,8 @@ public static class StoreBenchmarks
         var directory = Directory.CreateTempSubdirectory("sharelm-bench-snapshots-");
         try
         {
-            var store = new SnapshotStore(db, Options.Create(new CatalogSettings { SnapshotDirectory = directory.FullName }), NullLogger<SnapshotStore>.Instance);
+            var store = new SnapshotStore(db, Options.Create(new CatalogSettings { SnapshotDirectory = directory.FullName, SnapshotInterval = TimeSpan.Zero }),
+                NullLogger<SnapshotStore>.Instance, TimeProvider.System);
             var results = new Dictionary<string, object>();
             foreach (var format in new[] { SnapshotFormat.Jsonl, SnapshotFormat.Parquet })
             {

@@ -11,15 +11,17 @@ namespace ShareLM.Catalog.Snapshots;
 
 public enum SnapshotFormat { Jsonl, Parquet }
 
-public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFormat Format);
+public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFormat Format, DateTimeOffset MadeAt);
 
 /// <summary>
-/// Whole-dataset snapshots, made once per feed cursor and kept as files: a request at an unchanged cursor
-/// is served from the file; concurrent requests share one build. A snapshot is read inside one
-/// repeatable-read transaction, so it is exactly the dataset as of the cursor it is stamped with. Records
-/// are streamed from PostgreSQL to the file in batches, so memory does not grow with the dataset.
+/// Whole-dataset snapshots, kept as files and stamped with the feed cursor they are exactly consistent with (each
+/// is read inside one repeatable-read transaction), so a mirror loads one and follows the feed from its cursor.
+/// A full export costs a scan of the dataset, so one is not made for every move of the feed: the newest snapshot
+/// is served until it is <c>Catalog:SnapshotInterval</c> old, unless something was taken down since its cursor,
+/// since a take-down must leave every snapshot served after it. Concurrent requests share one build. Records are
+/// streamed from PostgreSQL to the file in batches, so memory does not grow with the dataset.
 /// </summary>
-public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings> settings, ILogger<SnapshotStore> logger)
+public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings> settings, ILogger<SnapshotStore> logger, TimeProvider clock)
 {
     public const string CursorMetadataKey = "sharelm.feed_cursor";
     public const int ParquetRowGroup = 10_000;
@@ -51,6 +53,9 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
         var head = await HeadAsync(cancellationToken);
         var existing = Find(format, head);
         if (existing is not null) return existing;
+        if (Newest(format) is { } recent && recent.Cursor <= head && clock.GetUtcNow() - recent.MadeAt < settings.Value.SnapshotInterval
+            && !await TakenDownSinceAsync(recent.Cursor, cancellationToken))
+            return recent;
         var build = _building.GetOrAdd((format, head), key => new Lazy<Task<Snapshot>>(() => BuildAsync(key.Item1, CancellationToken.None)));
         try
         {
@@ -66,11 +71,40 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
     {
         var path = FileName(format, cursor);
         var meta = path + ".count";
-        return File.Exists(path) && File.Exists(meta) ? new Snapshot(path, cursor, long.Parse(File.ReadAllText(meta)), format) : null;
+        try
+        {
+            // The count file is written last: its time is when the snapshot was complete.
+            return File.Exists(path) && File.Exists(meta)
+                ? new Snapshot(path, cursor, long.Parse(File.ReadAllText(meta)), format, File.GetLastWriteTimeUtc(meta))
+                : null;
+        }
+        catch (IOException)
+        {
+            return null; // pruned meanwhile
+        }
     }
 
+    Snapshot? Newest(SnapshotFormat format)
+    {
+        foreach (var path in System.IO.Directory.GetFiles(Directory, "dataset-*" + Extension(format)).OrderDescending())
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor) && Find(format, cursor) is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    async Task<bool> TakenDownSinceAsync(long cursor, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"select exists (select 1 from {CatalogSchema.Feed} where cursor > $1 and op = 'delete')");
+        command.Parameters.Add(new NpgsqlParameter { Value = cursor });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    static string Extension(SnapshotFormat format) => format == SnapshotFormat.Jsonl ? ".jsonl" : ".parquet";
+
     string FileName(SnapshotFormat format, long cursor) =>
-        Path.Combine(Directory, $"dataset-{cursor:D20}.{(format == SnapshotFormat.Jsonl ? "jsonl" : "parquet")}");
+        Path.Combine(Directory, $"dataset-{cursor:D20}{Extension(format)}");
 
     async Task<Snapshot> BuildAsync(SnapshotFormat format, CancellationToken cancellationToken)
     {
@@ -96,7 +130,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
         await File.WriteAllTextAsync(target + ".count", records.ToString(), cancellationToken);
         logger.LogInformation("Snapshot {Format} at cursor {Cursor}: {Records} records", format, cursor, records);
         Prune(format);
-        return new Snapshot(target, cursor, records, format);
+        return new Snapshot(target, cursor, records, format, File.GetLastWriteTimeUtc(target + ".count"));
     }
 
     static async Task<long> WriteJsonlAsync(NpgsqlDataReader reader, string path, CancellationToken cancellationToken)
@@ -144,8 +178,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
 
     void Prune(SnapshotFormat format)
     {
-        var extension = format == SnapshotFormat.Jsonl ? ".jsonl" : ".parquet";
-        foreach (var old in System.IO.Directory.GetFiles(Directory, "dataset-*" + extension).OrderDescending().Skip(KeepPerFormat))
+        foreach (var old in System.IO.Directory.GetFiles(Directory, "dataset-*" + Extension(format)).OrderDescending().Skip(KeepPerFormat))
         {
             try
             {
