@@ -27,7 +27,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
     public const int ParquetRowGroup = 10_000;
     const int KeepPerFormat = 2;
 
-    readonly ConcurrentDictionary<(SnapshotFormat, long), Lazy<Task<Snapshot>>> _building = new();
+    readonly ConcurrentDictionary<SnapshotFormat, Lazy<Task<Snapshot>>> _building = new();
 
     string Directory
     {
@@ -50,20 +50,26 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
 
     public async Task<Snapshot> GetAsync(SnapshotFormat format, CancellationToken cancellationToken)
     {
-        var head = await HeadAsync(cancellationToken);
-        var existing = Find(format, head);
-        if (existing is not null) return existing;
-        if (Newest(format) is { } recent && recent.Cursor <= head && clock.GetUtcNow() - recent.MadeAt < settings.Value.SnapshotInterval
-            && !await TakenDownSinceAsync(recent.Cursor, cancellationToken))
-            return recent;
-        var build = _building.GetOrAdd((format, head), key => new Lazy<Task<Snapshot>>(() => BuildAsync(key.Item1, CancellationToken.None)));
-        try
+        while (true)
         {
-            return await build.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (build.Value.IsCompleted) _building.TryRemove((format, head), out _);
+            var head = await HeadAsync(cancellationToken);
+            if (Find(format, head) is { } current) return current;
+            if (Newest(format) is { } recent && recent.Cursor <= head && clock.GetUtcNow() - recent.MadeAt < settings.Value.SnapshotInterval
+                && !await TakenDownSinceAsync(recent.Cursor, cancellationToken))
+                return recent;
+            // One build per format at a time, however often the feed moves: requests meanwhile wait for it.
+            var build = _building.GetOrAdd(format, f => new Lazy<Task<Snapshot>>(() => BuildAsync(f, CancellationToken.None)));
+            Snapshot made;
+            try
+            {
+                made = await build.Value.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                if (build.Value.IsCompleted) _building.TryRemove(KeyValuePair.Create(format, build));
+            }
+            // A build that read the feed before this request's head may predate a take-down it saw: not served.
+            if (made.Cursor >= head) return made;
         }
     }
 
