@@ -84,4 +84,18 @@ public sealed class RefreshingCacheTests
         Assert.All(await Task.WhenAll(callers), value => Assert.Equal("value@0", value));
         Assert.Equal(1, _source.Computations);
     }
+
+    [Fact]
+    public async Task A_failed_refresh_keeps_the_previous_value_and_is_tried_again_by_the_next_caller()
+    {
+        var (_, firstChecked) = await _cache.GetAsync(_source.ReadKey, _source.Compute, CancellationToken.None);
+        _clock.Now += TimeSpan.FromSeconds(11);
+        var failures = 0;
+        Task<long> Down(CancellationToken _) { failures++; throw new TimeoutException("database down"); }
+        var (value, checkedAt) = await _cache.GetAsync(Down, _source.Compute, CancellationToken.None);
+        Assert.Equal(("value@0", firstChecked), (value, checkedAt));
+        await Eventually.True(() => Task.FromResult(failures == 1), TimeSpan.FromSeconds(5), "the refresh to fail");
+        _source.Key = 3;
+        await Eventually.True(async () => await Get() == "value@3", TimeSpan.FromSeconds(5), "a later refresh to succeed");
+    }
 }

@@ -2,10 +2,10 @@ namespace ShareLM.Catalog.Stats;
 
 /// <summary>
 /// Keeps one value computed from a version key, so that an expensive aggregate is computed at most once per
-/// <see cref="Interval"/> however often it is asked for. Within the interval the value is served as it is, without
+/// interval however often it is asked for. Within the interval the value is served as it is, without
 /// even looking at the key; after it, the key is read (cheap) and the value recomputed only if the key moved. One
-/// computation runs at a time: callers arriving meanwhile get the previous value (or, before the first, wait
-/// for it). Computations are not cancelled by any one caller, since others may be waiting on them.
+/// computation runs at a time: callers arriving meanwhile, or after it failed, get the previous value (before the
+/// first value exists, they wait for it). Computations are not cancelled by any one caller, since others may be waiting on them.
 /// </summary>
 public sealed class RefreshingCache<TKey, TValue>(TimeSpan interval, TimeProvider clock) where TKey : IEquatable<TKey>
 {
@@ -14,8 +14,6 @@ public sealed class RefreshingCache<TKey, TValue>(TimeSpan interval, TimeProvide
     readonly Lock _gate = new();
     Entry? _entry;
     Task<Entry>? _running;
-
-    public TimeSpan Interval => interval;
 
     public async Task<(TValue Value, DateTimeOffset CheckedAt)> GetAsync(Func<CancellationToken, Task<TKey>> readKey,
         Func<TKey, CancellationToken, Task<TValue>> compute, CancellationToken cancellationToken)
@@ -29,7 +27,14 @@ public sealed class RefreshingCache<TKey, TValue>(TimeSpan interval, TimeProvide
             if (_running is null || _running.IsCompleted) _running = RefreshAsync(entry, readKey, compute);
             running = _running;
         }
-        if (entry is not null && !running.IsCompleted) return (entry.Value, entry.CheckedAt);
+        if (entry is not null)
+        {
+            if (running.IsCompletedSuccessfully) return (running.Result.Value, running.Result.CheckedAt);
+            // Nobody awaits this refresh: its failure (the database down) is observed here, and the next caller
+            // after it tries again; meanwhile the previous value keeps being served, with its date.
+            _ = running.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            return (entry.Value, entry.CheckedAt);
+        }
         var fresh = await running.WaitAsync(cancellationToken);
         return (fresh.Value, fresh.CheckedAt);
     }
