@@ -215,6 +215,20 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     }
 
     [Fact]
+    public async Task An_export_of_more_conversations_than_one_chunk_has_every_one_with_its_content()
+    {
+        var contributor = await Ingest.RegisterAsync();
+        var count = MyConversations.MyConversationsEndpoints.ExportChunk * 2 + 7;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => await Ingest.CaptureAsync(contributor, Clients.SimpleConversation($"export-{i}", $"marker {i}")));
+        var conversations = (await Json(await Ingest.SendAsync(contributor, HttpMethod.Get, "/v1/me/export")))["conversations"]!.AsArray();
+        Assert.Equal(count, conversations.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"export-{i}").Order(), conversations.Select(c => (string)c!["clientConversationId"]!).Order());
+        Assert.All(conversations, c => Assert.EndsWith($"marker {((string)c!["clientConversationId"]!)["export-".Length..]}",
+            (string)c!["messages"]![0]!["content"]!));
+    }
+
+    [Fact]
     public async Task Rotating_the_token_retires_the_old_one()
     {
         var contributor = await Ingest.RegisterAsync();

@@ -20,13 +20,17 @@ public sealed record ConversationDetail(Guid Id, string ClientConversationId, st
     string? PageUrl, string? Rating, bool Redacted, string TermsVersion, IReadOnlyList<Turn> Messages, DateTimeOffset CapturedAt,
     DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt, int? PublishedRevision, DateTimeOffset? DeletedAt);
 
+/// <summary>Everything we hold about a contributor. The conversations are written as they are read, a chunk at a time,
+/// so an export of thousands of conversations never sits whole in memory.</summary>
 public sealed record ContributorExport(Guid ContributorId, string TermsVersion, Demographics Demographics, DateTimeOffset RegisteredAt,
-    IReadOnlyList<ConversationDetail> Conversations);
+    IAsyncEnumerable<ConversationDetail> Conversations);
 
 /// <summary>A contributor's own view of what we hold: their conversations (newest first), one conversation, everything.</summary>
 public static class MyConversationsEndpoints
 {
     public const int MaxPageSize = 100;
+    /// <summary>Conversations whose content is read (every revision's events) at once while exporting.</summary>
+    public const int ExportChunk = 100;
 
     public static RouteGroupBuilder MapMyConversations(this RouteGroupBuilder group)
     {
@@ -73,9 +77,19 @@ public static class MyConversationsEndpoints
             .Where(c => c.ContributorId == current.Id)
             .OrderByDescending(c => c.UpdatedAt)
             .ToListAsync(cancellationToken);
-        var contents = await ConversationContent.ReadManyAsync(session, conversations.Select(c => c.Id).ToList(), cancellationToken);
+        // Everything that can fail before the answer starts is done by now (a database down is still a 503).
         return TypedResults.Ok(new ContributorExport(contributor.Id, contributor.TermsVersion, contributor.Demographics,
-            contributor.RegisteredAt, conversations.Select(c => Detail(c, contents.GetValueOrDefault(c.Id) ?? ConversationContent.None)).ToList()));
+            contributor.RegisteredAt, Details(session, conversations, cancellationToken)));
+    }
+
+    static async IAsyncEnumerable<ConversationDetail> Details(IQuerySession session, IReadOnlyList<ConversationState> conversations,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var chunk in conversations.Chunk(ExportChunk))
+        {
+            var contents = await ConversationContent.ReadManyAsync(session, chunk.Select(c => c.Id).ToList(), cancellationToken);
+            foreach (var state in chunk) yield return Detail(state, contents.GetValueOrDefault(state.Id) ?? ConversationContent.None);
+        }
     }
 
     static ConversationSummary Summary(ConversationState s) => new(s.Id, s.ClientConversationId, CaptureDecisions.StatusName(s), s.Revision,
