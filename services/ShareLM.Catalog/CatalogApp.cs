@@ -27,6 +27,8 @@ public sealed class CatalogSettings
     public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long a snapshot is served before a newer one is made (a take-down since it forces one at once).</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How often snapshot files made before a take-down are deleted from the disk.</summary>
+    public TimeSpan SnapshotSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -58,6 +60,7 @@ public static class CatalogApp
         builder.Services.AddHostedService<DraftTableRetirement>();
         builder.Services.Configure<CatalogSettings>(builder.Configuration.GetSection(CatalogSettings.Section));
         builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddHostedService<SnapshotSweep>();
         builder.Services.AddSingleton<StatsService>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 

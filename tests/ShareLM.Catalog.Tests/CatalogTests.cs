@@ -11,10 +11,17 @@ public sealed class CatalogFixture : StackFixture
     // Snapshots are reused for 20 s: long enough for a test to see one reused, short enough to see it expire.
     public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(20);
 
+    public string SnapshotDirectory { get; } = Directory.CreateTempSubdirectory("sharelm-test-snapshots-").FullName;
+
     protected override StackOptions Options => new()
     {
         HoldWindow = TimeSpan.FromMinutes(10),
-        Settings = new() { ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString() },
+        Settings = new()
+        {
+            ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString(),
+            ["Catalog:SnapshotDirectory"] = SnapshotDirectory,
+            ["Catalog:SnapshotSweepInterval"] = "00:00:01",
+        },
     };
 
     public async Task<Guid> PublishAsync(Contributor contributor, object conversation)
@@ -175,6 +182,30 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
             return Equals(response.Headers.ETag, d.Headers.ETag) ? null : response;
         }, CatalogFixture.SnapshotInterval * 2, "a snapshot older than the interval to be replaced");
         Assert.Contains(later, (await RecordsOf(renewed)).Keys);
+    }
+
+    [Fact]
+    public async Task A_take_down_removes_every_snapshot_file_holding_the_conversation_even_if_no_snapshot_is_asked_for_again()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var marker = $"swept-{Guid.NewGuid():N}";
+        var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("sweep-1", marker));
+        var published = (await Catalog.FeedEntryAsync(id))!.Cursor;
+        foreach (var format in new[] { "jsonl", "parquet" })
+            await Eventually.True(async () => CursorOf(await Catalog.GetAsync($"/v1/dataset.{format}")) >= published,
+                CatalogFixture.SnapshotInterval * 2, $"a {format} snapshot with the conversation");
+        long CursorOfFile(string path) => long.Parse(Path.GetFileName(path)["dataset-".Length..].Split('.')[0]);
+        string[] Snapshots() => Directory.GetFiles(fixture.SnapshotDirectory, "dataset-*");
+        Assert.Contains(Snapshots(), f => f.EndsWith(".parquet") && CursorOfFile(f) >= published);
+        Assert.Contains(Snapshots(), f => f.EndsWith(".jsonl") && File.ReadAllText(f).Contains(marker));
+
+        await fixture.DeleteAsync(contributor, id);
+        var takenDown = await Eventually.Get(async () => await Catalog.FeedEntryAsync(id) is { Op: "delete" } entry ? entry : null,
+            TimeSpan.FromSeconds(20), "take-down");
+        // No request for a snapshot from here on: the sweep alone removes every file made before the take-down.
+        await Eventually.True(() => Task.FromResult(Snapshots().All(f => CursorOfFile(f) >= takenDown.Cursor)), TimeSpan.FromSeconds(30),
+            "the snapshot files made before the take-down to be removed");
+        Assert.DoesNotContain(Snapshots(), f => File.ReadAllText(f).Contains(marker));
     }
 
     [Fact]

@@ -20,12 +20,13 @@ public static class SnapshotEndpoints
 
     static async Task<IResult> ServeAsync(HttpContext http, SnapshotStore store, SnapshotFormat format, CancellationToken cancellationToken)
     {
-        var snapshot = await store.GetAsync(format, cancellationToken);
+        // Opened here, so a take-down sweeping the file meanwhile cannot cut the answer short.
+        var (snapshot, content) = await store.OpenAsync(format, cancellationToken);
         http.Response.Headers[CursorHeader] = snapshot.Cursor.ToString();
         http.Response.Headers["X-Record-Count"] = snapshot.Records.ToString();
         var name = format == SnapshotFormat.Jsonl ? "sharelm.jsonl" : "sharelm.parquet";
         var type = format == SnapshotFormat.Jsonl ? "application/x-ndjson" : "application/vnd.apache.parquet";
-        return Results.File(snapshot.Path, type, name, lastModified: File.GetLastWriteTimeUtc(snapshot.Path),
+        return Results.File(content, type, name, lastModified: File.GetLastWriteTimeUtc(snapshot.Path),
             entityTag: new EntityTagHeaderValue($"\"{format.ToString().ToLowerInvariant()}-{snapshot.Cursor}\""), enableRangeProcessing: true);
     }
 }

@@ -73,6 +73,57 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
         }
     }
 
+    /// <summary>The snapshot to serve, opened: a file removed between choosing and opening it (a take-down swept it)
+    /// is chosen again.</summary>
+    public async Task<(Snapshot Snapshot, FileStream Content)> OpenAsync(SnapshotFormat format, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await GetAsync(format, cancellationToken);
+            try
+            {
+                return (snapshot, new FileStream(snapshot.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true));
+            }
+            catch (FileNotFoundException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes every snapshot file made before a take-down (none is served any more, but each still holds the
+    /// conversation), and builds abandoned half-way (a crash mid-export). Run periodically by
+    /// <see cref="SnapshotSweep"/>, so the copies go even if no one asks for a snapshot again.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var path in System.IO.Directory.GetFiles(Directory, "dataset-*"))
+        {
+            if (!File.Exists(path)) continue; // went with its snapshot earlier in this sweep
+            var name = Path.GetFileName(path);
+            bool remove;
+            if (name.EndsWith(".tmp", StringComparison.Ordinal))
+                remove = clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedAfter;
+            else if (name.EndsWith(".count", StringComparison.Ordinal))
+                remove = !File.Exists(path[..^".count".Length]);
+            else
+                remove = long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor)
+                    && await TakenDownSinceAsync(cursor, cancellationToken);
+            if (!remove) continue;
+            // The count file goes first: without it the snapshot is never chosen again.
+            File.Delete(path + ".count");
+            File.Delete(path);
+            removed++;
+            logger.LogInformation("Removed snapshot file {File}: {Why}", name,
+                name.EndsWith(".tmp", StringComparison.Ordinal) ? "an abandoned build" : "made before a take-down");
+        }
+        return removed;
+    }
+
+    /// <summary>A build writes its temporary file continuously; one untouched this long was abandoned.</summary>
+    static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
     Snapshot? Find(SnapshotFormat format, long cursor)
     {
         var path = FileName(format, cursor);
@@ -193,7 +244,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
             }
             catch (IOException)
             {
-                // Being served right now; the next build prunes it.
+                // Held open elsewhere; the next build or sweep removes it.
             }
         }
     }
