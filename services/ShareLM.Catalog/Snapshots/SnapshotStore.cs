@@ -102,21 +102,20 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
         {
             if (!File.Exists(path)) continue; // went with its snapshot earlier in this sweep
             var name = Path.GetFileName(path);
-            bool remove;
+            string? why;
             if (name.EndsWith(".tmp", StringComparison.Ordinal))
-                remove = clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedAfter;
+                why = clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedAfter ? "an abandoned build" : null;
             else if (name.EndsWith(".count", StringComparison.Ordinal))
-                remove = !File.Exists(path[..^".count".Length]);
+                why = File.Exists(path[..^".count".Length]) ? null : "the count of a removed snapshot";
             else
-                remove = long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor)
-                    && await TakenDownSinceAsync(cursor, cancellationToken);
-            if (!remove) continue;
+                why = long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor)
+                    && await TakenDownSinceAsync(cursor, cancellationToken) ? "made before a take-down" : null;
+            if (why is null) continue;
             // The count file goes first: without it the snapshot is never chosen again.
             File.Delete(path + ".count");
             File.Delete(path);
             removed++;
-            logger.LogInformation("Removed snapshot file {File}: {Why}", name,
-                name.EndsWith(".tmp", StringComparison.Ordinal) ? "an abandoned build" : "made before a take-down");
+            logger.LogInformation("Removed snapshot file {File}: {Why}", name, why);
         }
         return removed;
     }
