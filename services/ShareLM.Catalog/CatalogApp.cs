@@ -77,9 +77,7 @@ public static class CatalogApp
                 });
             })
             .AddAsyncDaemon(DaemonMode.HotCold);
-        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("projection-lag",
-            _ => new DaemonLagHealthCheck(postgres, [CatalogProjection.DaemonName]),
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
+        builder.Services.AddHealthChecks().AddDaemonLag("projection-lag", postgres, CatalogProjection.DaemonName);
 
         // Last, so that a host (the tests) can replace or add anything.
         configure?.Invoke(builder);

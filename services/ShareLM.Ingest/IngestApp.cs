@@ -63,9 +63,7 @@ public static class IngestApp
             .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
         builder.AddShareLMBus();
-        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("relay-lag",
-            _ => new DaemonLagHealthCheck(ConnectionSettings.Postgres(builder.Configuration), [EventRelay.SubscriptionName]),
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, [ServiceDefaults.Hosting.ServiceDefaults.ReadyTag]));
+        builder.Services.AddHealthChecks().AddDaemonLag("relay-lag", ConnectionSettings.Postgres(builder.Configuration), EventRelay.SubscriptionName);
 
         builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -74,4 +75,12 @@ public static class DaemonProgress
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
         return new DaemonProgressReport(head, shards);
     }
+}
+
+public static class DaemonLagHealthChecks
+{
+    /// <summary>Readiness fails while these subscriptions or projections lag; checked at most once a second.</summary>
+    public static IHealthChecksBuilder AddDaemonLag(this IHealthChecksBuilder checks, string name, string connectionString, params string[] shardPrefixes) =>
+        checks.AddCheck(name, new Hosting.ThrottledHealthCheck(new DaemonLagHealthCheck(connectionString, shardPrefixes)), HealthStatus.Unhealthy,
+            [Hosting.ServiceDefaults.ReadyTag]);
 }

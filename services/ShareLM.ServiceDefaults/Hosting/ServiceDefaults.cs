@@ -88,7 +88,7 @@ public static class ServiceDefaults
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
-            .AddCheck(PostgresCheck, new PostgresHealthCheck(postgres), HealthStatus.Unhealthy, [ReadyTag]);
+            .AddCheck(PostgresCheck, new ThrottledHealthCheck(new PostgresHealthCheck(postgres)), HealthStatus.Unhealthy, [ReadyTag]);
         return builder;
     }
 
