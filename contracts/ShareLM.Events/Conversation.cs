@@ -37,9 +37,11 @@ public sealed record ConversationCaptured(
     string ContentHash,
     DateTimeOffset CapturedAt,
     DateTimeOffset PublishAt,
-    bool Erased = false);
+    bool Erased = false,
+    IReadOnlyList<string>? TurnHashes = null);
 
-/// <summary>A re-send with new turns or changed content: a new revision, and the hold restarts.</summary>
+/// <summary>A re-send whose first turn differs from the revision before it: the whole conversation again, a new
+/// revision, and the hold restarts.</summary>
 public sealed record ConversationRevised(
     Guid ConversationId,
     int Revision,
@@ -51,7 +53,35 @@ public sealed record ConversationRevised(
     string ContentHash,
     DateTimeOffset RevisedAt,
     DateTimeOffset PublishAt,
-    bool Erased = false);
+    bool Erased = false,
+    IReadOnlyList<string>? TurnHashes = null);
+
+/// <summary>
+/// A re-send that keeps the first <paramref name="KeptTurns"/> turns of the revision before it (same roles and
+/// text) and has <paramref name="NewTurns"/> after them: only those are stored, so a chat the extension sends
+/// again after every turn does not store its whole text again each time. <paramref name="TurnRatings"/> holds
+/// the ratings of every turn, kept and new. A new revision, and the hold restarts.
+/// </summary>
+public sealed record ConversationExtended(
+    Guid ConversationId,
+    int Revision,
+    int KeptTurns,
+    IReadOnlyList<Turn> NewTurns,
+    IReadOnlyList<int?> TurnRatings,
+    string? PageUrl,
+    string Model,
+    string? Rating,
+    bool Redacted,
+    string ContentHash,
+    DateTimeOffset ExtendedAt,
+    DateTimeOffset PublishAt,
+    bool Erased = false,
+    IReadOnlyList<string>? NewTurnHashes = null)
+{
+    /// <summary>The turns of this revision, from those of the revision before it.</summary>
+    public IReadOnlyList<Turn> ApplyTo(IReadOnlyList<Turn> previous) =>
+        Turn.WithRatings([.. previous.Take(KeptTurns), .. NewTurns], TurnRatings);
+}
 
 /// <summary>Ratings changed (whole conversation and/or per turn): a new revision, and the hold restarts.
 /// <paramref name="TurnRatings"/> is aligned with the turns (null where a turn is unrated or not the assistant's).</summary>

@@ -47,11 +47,28 @@ public sealed class RecordContentTests
         Assert.Equal(T0.AddMinutes(13), content.ChangedAt);
     }
 
+    static ConversationExtended Extended(int revision, int kept, Turn[] added, params int?[] ratings) => new(Id, revision, kept, added, ratings,
+        null, "gpt-4o", Vocabulary.RatingUp, false, "e" + revision, T0.AddMinutes(revision), T0.AddMinutes(revision).AddHours(24));
+
+    [Fact]
+    public void An_extension_keeps_the_turns_before_it_adds_its_own_and_rates_them_all()
+    {
+        var content = RecordContent.Fold([Captured(), Extended(2, 2, [new Turn("user", "More?"), new Turn("assistant", "Sure.", 1)], null, -1, null, 1),
+            Extended(3, 3, [new Turn("assistant", "Sure, here.")], null, -1, null, 0)])!;
+        Assert.Equal(3, content.Revision);
+        Assert.Equal(["Hello there", "Hi!", "More?", "Sure, here."], content.Turns.Select(t => t.Content));
+        Assert.Equal([null, -1, null, 0], content.Turns.Select(t => t.Rating));
+        Assert.Equal(Vocabulary.RatingUp, content.Rating);
+        Assert.Equal(T0.AddMinutes(3), content.ChangedAt);
+        Assert.Equal(Contributor, content.ContributorId);
+    }
+
     [Fact]
     public void Erased_content_is_marked_so_that_it_is_never_published()
     {
         Assert.True(RecordContent.Fold([Captured(erased: true)])!.Erased);
         Assert.True(RecordContent.Fold([Captured(), Revised(2) with { Erased = true }])!.Erased);
+        Assert.True(RecordContent.Fold([Captured(), Extended(2, 2, [], null, null) with { Erased = true }])!.Erased);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class CaptureDecisionTests
         var state = new ConversationState().Fold([((Decision.Append)CaptureDecisions.Capture(Id, Origin, Conversation("hello"))(null, Now)).Events[0]]);
         Assert.IsType<Decision.NoChange>(CaptureDecisions.Capture(Id, Origin, Conversation("hello"))(state, Now.AddMinutes(5)));
         var revised = Assert.IsType<ConversationRevised>(Assert.Single(Assert.IsType<Decision.Append>(
-            CaptureDecisions.Capture(Id, Origin, Conversation("hello, more"))(state, Now.AddMinutes(5))).Events));
+            CaptureDecisions.Capture(Id, Origin, Conversation("hello, more"))(state, Now.AddMinutes(5))).Events)); // its only turn changed
         Assert.Equal(2, revised.Revision);
         Assert.Equal(Now.AddMinutes(5).AddHours(24), revised.PublishAt);
     }
@@ -40,5 +40,57 @@ public sealed class CaptureDecisionTests
         var refuse = Assert.IsType<Decision.Refuse>(CaptureDecisions.Capture(Id, Origin, Conversation("again"))(state, Now));
         Assert.Equal(410, refuse.Status);
         Assert.Equal(0, state.MessageCount);
+    }
+
+    static NormalizedConversation Turns(params (string Role, string Content, int? Rating)[] turns) =>
+        ConversationRules.Normalize(new CaptureRequest("c", null, null, [.. turns.Select(t => new CapturedMessage(t.Role, t.Content, t.Rating))], null, null)).Conversation!;
+
+    static IReadOnlyList<object> Decide(ConversationState? state, NormalizedConversation conversation) =>
+        Assert.IsType<Decision.Append>(CaptureDecisions.Capture(Id, Origin, conversation)(state, Now)).Events;
+
+    [Fact]
+    public void A_send_that_keeps_the_first_turns_stores_only_what_follows_them_and_folds_back_to_the_whole()
+    {
+        var first = Turns(("user", "q1", null), ("assistant", "a1", null));
+        var captured = (ConversationCaptured)Decide(null, first)[0];
+        var state = new ConversationState().Fold([captured]);
+        Assert.Equal(2, state.TurnHashes.Count);
+
+        // Two turns more, and the first answer rated on the way.
+        var grown = Turns(("user", "q1", null), ("assistant", "a1", 1), ("user", "q2", null), ("assistant", "a2", -1));
+        var extended = Assert.IsType<ConversationExtended>(Assert.Single(Decide(state, grown)));
+        Assert.Equal((2, 2), (extended.Revision, extended.KeptTurns));
+        Assert.Equal(["q2", "a2"], extended.NewTurns.Select(t => t.Content));
+        Assert.Equal([null, 1, null, -1], extended.TurnRatings);
+        Assert.Equal(grown.ContentHash, extended.ContentHash);
+        Assert.Equal(grown.Turns, extended.ApplyTo(captured.Turns));
+        var after = state.Fold([extended]);
+        Assert.Equal(4, after.MessageCount);
+        Assert.Equal(grown.TurnHashes, after.TurnHashes);
+
+        // Folded from the stream, the contributor's view is the whole conversation.
+        Assert.Equal(grown.Turns, ConversationContent.Fold(Stream(captured, extended)).Turns);
+
+        // The last turn replaced: the first three are kept.
+        var edited = Turns(("user", "q1", null), ("assistant", "a1", 1), ("user", "q2", null), ("assistant", "a2, better", null));
+        var again = Assert.IsType<ConversationExtended>(Assert.Single(Decide(after, edited)));
+        Assert.Equal(3, again.KeptTurns);
+        Assert.Equal(edited.Turns, again.ApplyTo(extended.ApplyTo(captured.Turns)));
+
+        // Shorter than before, same start: kept, nothing new.
+        var shorter = Assert.IsType<ConversationExtended>(Assert.Single(Decide(after, Turns(("user", "q1", null)))));
+        Assert.Equal((1, 0), (shorter.KeptTurns, shorter.NewTurns.Count));
+        Assert.Equal([new Turn("user", "q1")], shorter.ApplyTo(grown.Turns));
+    }
+
+    [Fact]
+    public void A_send_with_another_first_turn_or_onto_a_state_without_turn_hashes_stores_the_whole_conversation()
+    {
+        var state = new ConversationState().Fold([Decide(null, Turns(("user", "q1", null)))[0]]);
+        Assert.IsType<ConversationRevised>(Assert.Single(Decide(state, Turns(("user", "q0", null), ("user", "q1", null)))));
+        // Written before turn hashes were kept: no way to tell what is kept.
+        var old = state.Fold([]);
+        old.TurnHashes = [];
+        Assert.IsType<ConversationRevised>(Assert.Single(Decide(old, Turns(("user", "q1", null), ("user", "q2", null)))));
     }
 }

@@ -101,7 +101,17 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
         Assert.Equal(2, (int)second["revision"]!);
         Assert.True(DateTimeOffset.Parse((string)second["publishAt"]!) > DateTimeOffset.Parse((string)first["publishAt"]!));
         var events = await fixture.EventsAsync(Guid.Parse((string)first["id"]!));
-        Assert.Equal(["conversation_captured", "conversation_revised"], events.Select(e => e.Type));
+        Assert.Equal(["conversation_captured", "conversation_extended"], events.Select(e => e.Type));
+        // The revision stores only what it adds to the turns it keeps; the contributor still sees them all.
+        Assert.Contains("A monoid", events[1].Data);
+        Assert.DoesNotContain("What is a monad?", events[1].Data);
+        var shown = await Json(await Ingest.SendAsync(contributor, HttpMethod.Get, $"/v1/conversations/{first["id"]}"));
+        Assert.Equal(["What is a monad?", "A monoid in the category of endofunctors."],
+            shown["messages"]!.AsArray().Select(m => (string)m!["content"]!));
+
+        // A send that changes the first turn stores the whole conversation again.
+        await Ingest.CaptureAsync(contributor, Clients.Conversation("grow-1", ("user", "What is a functor?"), ("assistant", "A map between categories.")));
+        Assert.Equal("conversation_revised", (await fixture.EventsAsync(Guid.Parse((string)first["id"]!)))[^1].Type);
     }
 
     [Fact]
@@ -116,8 +126,11 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
         var events = await fixture.EventsAsync(id);
         Assert.Equal(Enumerable.Range(1, events.Count).Select(v => (long)v), events.Select(e => e.Version));
         Assert.Equal("conversation_captured", events[0].Type);
-        Assert.All(events.Skip(1), e => Assert.Equal("conversation_revised", e.Type));
+        Assert.All(events.Skip(1), e => Assert.Equal("conversation_extended", e.Type));
         Assert.Equal(12, events.Count);
+        // Whatever order they landed in, the stream folds to exactly the send that committed last.
+        var messages = (await Json(await Ingest.SendAsync(contributor, HttpMethod.Get, $"/v1/conversations/{id}")))["messages"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, messages.Count).Select(i => $"turn number {i} of the race"), messages.Select(m => (string)m!["content"]!));
     }
 
     [Fact]

@@ -19,11 +19,6 @@ public sealed class RatingDecisionTests
             [new("user", "question", null), new("assistant", "answer", null), new("user", "another", null), new("assistant", "more", null)],
             null, null)).Conversation!)(null, Now)).Events[0];
 
-    static IEvent[] Stream(params object[] events) =>
-        [.. events.Select((e, i) => { var wrapped = Wrap(e); wrapped.Version = i + 1; return wrapped; })];
-
-    static IEvent Wrap(object data) => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
-
     [Fact]
     public void Content_takes_the_latest_text_with_its_ratings_and_is_blank_after_a_deletion_request()
     {

@@ -167,6 +167,18 @@ public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClass
         }));
         await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
         await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        // A later send adds a turn: its event stores only that turn, and it must go as well.
+        await fixture.Ingest.CaptureAsync(contributor, new
+        {
+            conversationId = "erase-me",
+            pageUrl = $"https://chatgpt.com/c/{marker}",
+            messages = new[]
+            {
+                new { role = "user", content = $"please remember {marker} for me" }, new { role = "assistant", content = $"I will remember {marker}." },
+                new { role = "user", content = $"and {marker} once more" },
+            },
+        });
+        Assert.Equal("conversation_extended", (await fixture.EventsAsync(id))[^1].Type);
         // The contributor record holds the location; delete the account so that goes too.
         Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Delete, "/v1/me")).StatusCode);
 
@@ -181,7 +193,7 @@ public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClass
             TimeSpan.FromSeconds(20), "the marker to leave every table");
         Assert.DoesNotContain(marker, await DatabaseScan.DumpAsync(fixture.Environment));
         // The stream still tells its story: ids, times, the deletion.
-        Assert.Equal(["conversation_captured", "publication_requested", "conversation_published", "deletion_requested", "conversation_deleted"],
+        Assert.Equal(["conversation_captured", "publication_requested", "conversation_published", "conversation_extended", "deletion_requested", "conversation_deleted"],
             (await fixture.EventsAsync(id)).Select(e => e.Type));
     }
 }

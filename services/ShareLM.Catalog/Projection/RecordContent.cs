@@ -35,7 +35,7 @@ public sealed class RecordContent
     };
 
     /// <summary>
-    /// Folds a stream's content events (captured, revised, rated), oldest first, into the content of the last
+    /// Folds a stream's content events (captured, revised, extended, rated), oldest first, into the content of the last
     /// revision among them; null when they hold no capture or revision to start from.
     /// </summary>
     public static RecordContent? Fold(IEnumerable<object> events)
@@ -60,6 +60,15 @@ public sealed class RecordContent
                     content.Redacted = r.Redacted;
                     content.ChangedAt = r.RevisedAt;
                     content.Erased |= r.Erased;
+                    break;
+                case ConversationExtended x when content is not null:
+                    content.Revision = x.Revision;
+                    content.Model = x.Model;
+                    content.Turns = [.. x.ApplyTo(content.Turns)];
+                    content.Rating = x.Rating;
+                    content.Redacted = x.Redacted;
+                    content.ChangedAt = x.ExtendedAt;
+                    content.Erased |= x.Erased;
                     break;
                 case ConversationRated r when content is not null:
                     content.Revision = r.Revision;

@@ -13,7 +13,7 @@ namespace ShareLM.Catalog.Projection;
 /// </summary>
 public sealed class RevisionReader(NpgsqlDataSource db)
 {
-    static readonly Type[] ContentTypes = [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationRated)];
+    static readonly Type[] ContentTypes = [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationExtended), typeof(ConversationRated)];
     static readonly Type[] FullTextTypes = [typeof(ConversationCaptured), typeof(ConversationRevised)];
 
     /// <summary>The stored type names of the content events, resolved from the store's event mappings once.</summary>

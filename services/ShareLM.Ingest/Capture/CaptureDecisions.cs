@@ -9,8 +9,9 @@ public sealed record CaptureOrigin(Guid ContributorId, string Source, string Ter
 
 /// <summary>
 /// What a capture does to a conversation's stream: the first send captures (revision 1); a send with new
-/// content appends a revision; an identical send changes nothing; a deleted conversation stays deleted. Every
-/// change restarts the hold from now (the original extension counted its 24 hours from the last change).
+/// content appends a revision (only the turns after those it keeps from the last revision, when it keeps any);
+/// an identical send changes nothing; a deleted conversation stays deleted. Every change restarts the hold from
+/// now (the original extension counted its 24 hours from the last change).
 /// </summary>
 public static class CaptureDecisions
 {
@@ -23,11 +24,18 @@ public static class CaptureDecisions
         {
             return new Decision.Append([new ConversationCaptured(conversationId, origin.ContributorId, conversation.ClientConversationId,
                 origin.Source, origin.TermsVersion, origin.Demographics, conversation.PageUrl, conversation.Model, conversation.Turns,
-                conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt)]);
+                conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt, TurnHashes: conversation.TurnHashes)]);
         }
         if (state.ContentHash == conversation.ContentHash) return Decision.Nothing;
+        // Only what follows the turns the last revision already has is stored again.
+        var kept = TurnHashes.CommonPrefix(state.TurnHashes, conversation.TurnHashes);
+        if (kept > 0)
+            return new Decision.Append([new ConversationExtended(conversationId, state.Revision + 1, kept, [.. conversation.Turns.Skip(kept)],
+                [.. conversation.Turns.Select(t => t.Rating)], conversation.PageUrl, conversation.Model, conversation.Rating, conversation.Redacted,
+                conversation.ContentHash, now, publishAt, NewTurnHashes: [.. conversation.TurnHashes.Skip(kept)])]);
         return new Decision.Append([new ConversationRevised(conversationId, state.Revision + 1, conversation.PageUrl, conversation.Model,
-            conversation.Turns, conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt)]);
+            conversation.Turns, conversation.Rating, conversation.Redacted, conversation.ContentHash, now, publishAt,
+            TurnHashes: conversation.TurnHashes)]);
     };
 
     public static string StatusName(ConversationState? state) => state?.Status switch

@@ -51,7 +51,7 @@ public static class CaptureEndpoint
         foreach (var e in append.Events)
         {
             if (e is ConversationCaptured) ShareLMTelemetry.Accepted.Add(1);
-            else if (e is ConversationRevised or ConversationRated) ShareLMTelemetry.Revised.Add(1);
+            else if (e is ConversationRevised or ConversationExtended or ConversationRated) ShareLMTelemetry.Revised.Add(1);
         }
     }
 }

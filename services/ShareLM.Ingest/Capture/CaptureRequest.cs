@@ -1,3 +1,4 @@
+using ShareLM.ServiceDefaults.EventStore;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,7 +28,8 @@ public sealed record NormalizedConversation(
     IReadOnlyList<Turn> Turns,
     string? Rating,
     bool Redacted,
-    string ContentHash);
+    string ContentHash,
+    IReadOnlyList<string> TurnHashes);
 
 public sealed record ValidationFailure(string Field, string Detail);
 
@@ -86,7 +88,7 @@ public static class ConversationRules
 
         var model = ModelAttribution.Attribute(request.Model, request.PageUrl);
         return (new NormalizedConversation(request.ConversationId!, request.PageUrl, model, turns, request.Rating, redacted,
-            ContentHash.Of(request.PageUrl, model, turns, request.Rating)), null);
+            ContentHash.Of(request.PageUrl, model, turns, request.Rating), TurnHashes.Of(turns)), null);
     }
 
     static (NormalizedConversation?, ValidationFailure?) Fail(string field, string detail) => (null, new ValidationFailure(field, detail));

@@ -37,6 +37,7 @@ public sealed class EventRelay : SubscriptionBase
         Name = SubscriptionName;
         IncludeType<Domain.ConversationCaptured>();
         IncludeType<Domain.ConversationRevised>();
+        IncludeType<Domain.ConversationExtended>();
         IncludeType<Domain.ConversationRated>();
         IncludeType<Domain.PublicationRequested>();
         IncludeType<Domain.DeletionRequested>();
@@ -107,6 +108,8 @@ public sealed class EventRelay : SubscriptionBase
     {
         Domain.ConversationCaptured x => new Integration.ConversationCaptured(x.ConversationId, 1, x.PublishAt, x.Source, e.Sequence, e.Timestamp),
         Domain.ConversationRevised x => new Integration.ConversationRevised(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
+        // For Retention and the Catalog a revision is a revision, however much of it was stored.
+        Domain.ConversationExtended x => new Integration.ConversationRevised(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
         Domain.ConversationRated x => new Integration.ConversationRated(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
         Domain.PublicationRequested x => new Integration.PublicationRequested(x.ConversationId, x.Revision, e.Sequence, e.Timestamp),
         Domain.DeletionRequested x => new Integration.DeletionRequested(x.ConversationId, x.RequestedBy, e.Sequence, e.Timestamp),

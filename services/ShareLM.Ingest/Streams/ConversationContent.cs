@@ -24,6 +24,7 @@ public sealed record ConversationContent(long Version, IReadOnlyList<Turn> Turns
             {
                 case ConversationCaptured x: turns = x.Turns; break;
                 case ConversationRevised x: turns = x.Turns; break;
+                case ConversationExtended x: turns = x.ApplyTo(turns); break;
                 case ConversationRated x: turns = Turn.WithRatings(turns, x.TurnRatings); break;
                 case DeletionRequested or ConversationDeleted: turns = []; break;
             }

@@ -38,6 +38,9 @@ public sealed class ConversationState
     public string? Rating { get; set; }
     public bool Redacted { get; set; }
     public string ContentHash { get; set; } = "";
+    /// <summary>One short hash per turn of the latest revision (<see cref="EventStore.TurnHashes"/>); empty for
+    /// conversations captured before they were kept, whose next re-send is then a full revision.</summary>
+    public List<string> TurnHashes { get; set; } = [];
     public int Revision { get; set; }
     public int? PublishedRevision { get; set; }
     public ConversationStatus Status { get; set; }
@@ -66,6 +69,7 @@ public sealed class ConversationState
         Rating = e.Rating;
         Redacted = e.Redacted;
         ContentHash = e.ContentHash;
+        TurnHashes = e.TurnHashes is { } hashes ? [.. hashes] : [];
         Revision = 1;
         Status = ConversationStatus.Held;
         CapturedAt = UpdatedAt = e.CapturedAt;
@@ -81,9 +85,26 @@ public sealed class ConversationState
         Rating = e.Rating;
         Redacted = e.Redacted;
         ContentHash = e.ContentHash;
+        TurnHashes = e.TurnHashes is { } hashes ? [.. hashes] : [];
         Revision = e.Revision;
         Status = ConversationStatus.Held;
         UpdatedAt = e.RevisedAt;
+        PublishAt = e.PublishAt;
+    }
+
+    public void Apply(ConversationExtended e)
+    {
+        if (IsDeletedOrDeleting) return;
+        PageUrl = e.PageUrl;
+        Model = e.Model;
+        MessageCount = e.KeptTurns + e.NewTurns.Count;
+        Rating = e.Rating;
+        Redacted = e.Redacted;
+        ContentHash = e.ContentHash;
+        TurnHashes = e.NewTurnHashes is { } hashes ? [.. TurnHashes.Take(e.KeptTurns), .. hashes] : [];
+        Revision = e.Revision;
+        Status = ConversationStatus.Held;
+        UpdatedAt = e.ExtendedAt;
         PublishAt = e.PublishAt;
     }
 
@@ -159,6 +180,7 @@ public sealed class ConversationState
             {
                 case ConversationCaptured x: next.Apply(x); break;
                 case ConversationRevised x: next.Apply(x); break;
+                case ConversationExtended x: next.Apply(x); break;
                 case ConversationRated x: next.Apply(x); break;
                 case PublicationRequested x: next.Apply(x); break;
                 case ConversationPublished x: next.Apply(x); break;
@@ -178,6 +200,7 @@ public sealed class ConversationState
         PageUrl = null;
         Demographics = Demographics.None;
         ContentHash = "";
+        TurnHashes = [];
         Rating = null;
     }
 }

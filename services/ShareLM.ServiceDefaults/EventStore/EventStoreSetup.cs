@@ -20,7 +20,7 @@ public static class EventStoreSetup
 
     public static IReadOnlyList<Type> EventTypes { get; } =
     [
-        typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationRated),
+        typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationExtended), typeof(ConversationRated),
         typeof(PublicationRequested), typeof(ConversationPublished), typeof(DeletionRequested),
         typeof(ConversationDeleted), typeof(ConversationImported),
     ];

@@ -20,6 +20,7 @@ public static class Masking
             PageUrl = null,
             Demographics = Demographics.None,
             ContentHash = ErasedText,
+            TurnHashes = null,
             Erased = true,
         });
         options.Events.AddMaskingRuleForProtectedInformation<ConversationRevised>(e => e with
@@ -27,6 +28,15 @@ public static class Masking
             Turns = Blank(e.Turns),
             PageUrl = null,
             ContentHash = ErasedText,
+            TurnHashes = null,
+            Erased = true,
+        });
+        options.Events.AddMaskingRuleForProtectedInformation<ConversationExtended>(e => e with
+        {
+            NewTurns = Blank(e.NewTurns),
+            PageUrl = null,
+            ContentHash = ErasedText,
+            NewTurnHashes = null,
             Erased = true,
         });
         options.Events.AddMaskingRuleForProtectedInformation<ConversationImported>(e => e with
@@ -43,5 +53,5 @@ public static class Masking
     static IReadOnlyList<Turn> Blank(IReadOnlyList<Turn> turns) => [.. turns.Select(t => t with { Content = ErasedText })];
 
     public static IEnumerable<Type> ContentBearingEventTypes =>
-        [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationImported), typeof(ConversationRated)];
+        [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationExtended), typeof(ConversationImported), typeof(ConversationRated)];
 }
