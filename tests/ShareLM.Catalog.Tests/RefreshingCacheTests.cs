@@ -4,12 +4,6 @@ namespace ShareLM.Catalog.Tests;
 
 public sealed class RefreshingCacheTests
 {
-    sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     sealed class Source
     {
         public long Key;
@@ -26,7 +20,7 @@ public sealed class RefreshingCacheTests
         }
     }
 
-    readonly Clock _clock = new();
+    readonly FakeClock _clock = new();
     readonly Source _source = new();
     readonly RefreshingCache<long, string> _cache;
 

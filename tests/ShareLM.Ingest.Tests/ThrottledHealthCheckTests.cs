@@ -6,12 +6,6 @@ namespace ShareLM.Ingest.Tests;
 /// <summary>A flood of readiness requests reaches a dependency at most once per interval.</summary>
 public sealed class ThrottledHealthCheckTests
 {
-    sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     sealed class Dependency : IHealthCheck
     {
         public int Checks;
@@ -26,7 +20,7 @@ public sealed class ThrottledHealthCheckTests
         }
     }
 
-    readonly Clock _clock = new();
+    readonly FakeClock _clock = new();
     readonly Dependency _dependency = new();
     readonly ThrottledHealthCheck _check;
     readonly HealthCheckContext _context;
