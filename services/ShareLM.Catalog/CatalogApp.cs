@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Npgsql;
@@ -62,7 +61,6 @@ public static class CatalogApp
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddHostedService<SnapshotSweep>();
         builder.Services.AddSingleton<StatsService>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddShareLMEventStore(ServiceName, options =>
             {

@@ -47,7 +47,6 @@ public static class IngestApp
         builder.AddServiceDefaults(ServiceName, DefaultUrl);
         var settings = builder.Configuration.GetSection(IngestSettings.Section).Get<IngestSettings>() ?? new IngestSettings();
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<WriterSettings>(builder.Configuration.GetSection(WriterSettings.Section));
         builder.Services.AddSingleton<ConversationWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationWriter>());

@@ -30,7 +30,6 @@ public static class RetentionApp
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<SchedulerSettings>(builder.Configuration.GetSection(SchedulerSettings.Section));
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();

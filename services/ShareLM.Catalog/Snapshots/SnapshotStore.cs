@@ -108,8 +108,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
             else if (name.EndsWith(".count", StringComparison.Ordinal))
                 why = File.Exists(path[..^".count".Length]) ? null : "the count of a removed snapshot";
             else
-                why = long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor)
-                    && await TakenDownSinceAsync(cursor, cancellationToken) ? "made before a take-down" : null;
+                why = CursorOf(path) is { } cursor && await TakenDownSinceAsync(cursor, cancellationToken) ? "made before a take-down" : null;
             if (why is null) continue;
             // The count file goes first: without it the snapshot is never chosen again.
             File.Delete(path + ".count");
@@ -144,7 +143,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
     {
         foreach (var path in System.IO.Directory.GetFiles(Directory, "dataset-*" + Extension(format)).OrderDescending())
         {
-            if (long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor) && Find(format, cursor) is { } found)
+            if (CursorOf(path) is { } cursor && Find(format, cursor) is { } found)
                 return found;
         }
         return null;
@@ -156,6 +155,9 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings>
         command.Parameters.Add(new NpgsqlParameter { Value = cursor });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>The feed cursor in a snapshot file's name (<see cref="FileName"/>).</summary>
+    static long? CursorOf(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor) ? cursor : null;
 
     static string Extension(SnapshotFormat format) => format == SnapshotFormat.Jsonl ? ".jsonl" : ".parquet";
 

@@ -38,7 +38,7 @@ public sealed class ConversationState
     public string? Rating { get; set; }
     public bool Redacted { get; set; }
     public string ContentHash { get; set; } = "";
-    /// <summary>One short hash per turn of the latest revision (<see cref="EventStore.TurnHashes"/>); empty for
+    /// <summary>One short hash per turn of the latest revision (made by Ingest, carried by the events); empty for
     /// conversations captured before they were kept, whose next re-send is then a full revision.</summary>
     public List<string> TurnHashes { get; set; } = [];
     public int Revision { get; set; }

@@ -32,6 +32,8 @@ public static class ServiceDefaults
     {
         // Defaults live in code (there is no appsettings.json); environment variables and arguments override them.
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(defaultUrl);
+        // One clock for every service (a host, the tests, may register another after this).
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Logging.ClearProviders();
         // Quiet defaults for chatty libraries; Logging__LogLevel__<Category> overrides any of them.
         foreach (var (category, level) in new[]
