@@ -5,11 +5,24 @@ namespace ShareLM.Messages;
 // Consumers read what they need from the event store and decide from the stream's current state, since a
 // message can arrive twice or out of order. EventSequence is the global sequence of the source event.
 
-public sealed record ConversationCaptured(Guid ConversationId, int Revision, DateTimeOffset PublishAt, string Source, long EventSequence, DateTimeOffset OccurredAt);
+/// <summary>
+/// Holds that captures, revisions and ratings started (or restarted), up to a hundred of them from one page of
+/// the relay in one message. They come at the rate conversations are captured, and the broker's cost is per
+/// message, not per byte: one message per conversation made RabbitMQ, publishing and consuming the largest
+/// part of a capture's CPU after PostgreSQL. Each entry carries the trace context and correlation id that a
+/// message of its own would carry in its headers.
+/// </summary>
+public sealed record HoldsStarted(IReadOnlyList<HoldStarted> Holds);
 
-public sealed record ConversationRevised(Guid ConversationId, int Revision, DateTimeOffset PublishAt, long EventSequence, DateTimeOffset OccurredAt);
+/// <summary>
+/// A capture, revision or rating started this conversation's hold again, to end at <paramref name="PublishAt"/>
+/// (the time Ingest recorded in the event). <paramref name="TraceParent"/> is the W3C context of the request.
+/// </summary>
+public sealed record HoldStarted(Guid ConversationId, HoldCause Cause, int Revision, DateTimeOffset PublishAt, long EventSequence,
+    DateTimeOffset OccurredAt, string? TraceParent, Guid? CorrelationId);
 
-public sealed record ConversationRated(Guid ConversationId, int Revision, DateTimeOffset PublishAt, long EventSequence, DateTimeOffset OccurredAt);
+/// <summary>What started a hold.</summary>
+public enum HoldCause { Captured, Revised, Rated }
 
 public sealed record PublicationRequested(Guid ConversationId, int Revision, long EventSequence, DateTimeOffset OccurredAt);
 

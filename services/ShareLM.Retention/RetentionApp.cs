@@ -45,8 +45,8 @@ public static class RetentionApp
         builder.AddShareLMBus(x =>
         {
             x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = BusSetup.SchedulerQueue);
-            // Batches of up to 100 (waiting at most 20 ms for one to fill), two at a time.
-            x.AddConsumer<HoldScheduler>(c => c.Options<BatchOptions>(o => o.SetMessageLimit(100).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))
+            // Up to 10 messages of up to 100 holds each at once (waiting at most 20 ms for more), two batches at a time.
+            x.AddConsumer<HoldScheduler>(c => c.Options<BatchOptions>(o => o.SetMessageLimit(10).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))
                 .Endpoint(e => e.Name = HoldsQueue);
             x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
             x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);

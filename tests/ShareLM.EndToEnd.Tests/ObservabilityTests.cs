@@ -54,8 +54,9 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         var spans = Spans().Where(InTrace).ToList();
         foreach (var s in spans.OrderBy(s => s.StartTimeUtc)) output.WriteLine($"{s.StartTimeUtc:HH:mm:ss.fff} {s.Source.Name,-32} {s.Kind,-9} {s.DisplayName}");
 
-        Assert.Contains(spans, s => s.DisplayName == "relay conversation_captured");                            // Ingest's relay
-        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-holds")); // Retention schedules
+        Assert.Contains(spans, s => s.DisplayName == "relay holds_started");                                    // Ingest's relay
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-holds")); // Retention receives
+        Assert.Contains(spans, s => s.DisplayName == "hold.schedule" && s.GetTagItem("sharelm.conversation.id") is Guid g && g == id); // and schedules
         Assert.Contains(spans, s => s.DisplayName == "scheduler.dispatch");                                       // the scheduler sends when due
         Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("sharelm-retention-publication")); // publication
         Assert.Contains(spans, s => s.DisplayName == "catalog.project conversation_published");                  // Catalog

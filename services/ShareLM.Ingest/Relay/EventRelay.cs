@@ -19,8 +19,8 @@ namespace ShareLM.Ingest.Relay;
 /// daemon (one active instance at a time): it gets a page of committed events, publishes their messages
 /// concurrently, and only then does the daemon checkpoint the page. So an accepted conversation reaches the
 /// bus even if the broker was down when it was accepted, and the request path never waits on the broker.
-/// Publishing retries until it succeeds (an exception escaping would pause the subscription); each
-/// message's id is its event's id, so a page published twice is recognisably the same messages.
+/// Publishing retries until it succeeds (an exception escaping would pause the subscription). Which events
+/// become which messages is <see cref="RelayedMessage"/>'s.
 /// </summary>
 public sealed class EventRelay : SubscriptionBase
 {
@@ -68,15 +68,14 @@ public sealed class EventRelay : SubscriptionBase
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
         // Enough confirmations awaited at once that a page (up to 250 ms of captures under load) is on the bus
-        // before the next poll; with 32 the relay fell thousands of events behind.
+        // before the next poll.
         using var gate = new SemaphoreSlim(128);
-        await Task.WhenAll(page.Events.Select(async e =>
+        await Task.WhenAll(RelayedMessage.Of(page.Events).Select(async message =>
         {
-            if (ToMessage(e) is not { } message) return;
             await gate.WaitAsync(cancellationToken);
             try
             {
-                await PublishAsync(e, message, cancellationToken);
+                await PublishAsync(message, cancellationToken);
             }
             finally
             {
@@ -86,35 +85,19 @@ public sealed class EventRelay : SubscriptionBase
         return NullChangeListener.Instance;
     }
 
-    async Task PublishAsync(IEvent e, object message, CancellationToken cancellationToken)
+    async Task PublishAsync(RelayedMessage message, CancellationToken cancellationToken)
     {
-        using var activity = ShareLMTelemetry.StartContinuing($"relay {e.EventTypeName}", ShareLMTelemetry.ContextOf(e), ActivityKind.Producer);
-        activity?.SetTag("sharelm.conversation.id", e.StreamId);
-        activity?.SetTag("sharelm.event.sequence", e.Sequence);
+        using var activity = message.StartActivity();
         await _publishing.ExecuteAsync(async ct =>
         {
-            await _bus.Publish(message, message.GetType(), context =>
+            await _bus.Publish(message.Body, message.Body.GetType(), context =>
             {
-                context.MessageId = e.Id;
-                if (Guid.TryParse(e.CorrelationId, out var correlation)) context.CorrelationId = correlation;
-                context.Headers.Set("sharelm-event-sequence", e.Sequence);
+                context.MessageId = message.MessageId;
+                if (message.CorrelationId is { } correlation) context.CorrelationId = correlation;
+                context.Headers.Set("sharelm-event-sequence", message.Events[0].Sequence);
             }, ct);
         }, cancellationToken);
-        ShareLMTelemetry.RelayLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - e.Timestamp).TotalSeconds));
+        var now = DateTimeOffset.UtcNow;
+        foreach (var e in message.Events) ShareLMTelemetry.RelayLag.Record(Math.Max(0, (now - e.Timestamp).TotalSeconds));
     }
-
-    /// <summary>Domain event to integration message: ids, revisions and times only.</summary>
-    public static object? ToMessage(IEvent e) => e.Data switch
-    {
-        Domain.ConversationCaptured x => new Integration.ConversationCaptured(x.ConversationId, 1, x.PublishAt, x.Source, e.Sequence, e.Timestamp),
-        Domain.ConversationRevised x => new Integration.ConversationRevised(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
-        // For Retention and the Catalog a revision is a revision, however much of it was stored.
-        Domain.ConversationExtended x => new Integration.ConversationRevised(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
-        Domain.ConversationRated x => new Integration.ConversationRated(x.ConversationId, x.Revision, x.PublishAt, e.Sequence, e.Timestamp),
-        Domain.PublicationRequested x => new Integration.PublicationRequested(x.ConversationId, x.Revision, e.Sequence, e.Timestamp),
-        Domain.DeletionRequested x => new Integration.DeletionRequested(x.ConversationId, x.RequestedBy, e.Sequence, e.Timestamp),
-        Domain.ConversationPublished x => new Integration.ConversationPublished(x.ConversationId, x.Revision, x.Reason, e.Sequence, x.PublishedAt),
-        Domain.ConversationDeleted x => new Integration.ConversationDeleted(x.ConversationId, x.WasPublic, e.Sequence, x.DeletedAt),
-        _ => null,
-    };
 }

@@ -13,32 +13,25 @@ namespace ShareLM.Retention.Holds;
 /// Schedules a conversation's publication for the end of its hold. Every capture, revision or rating moves
 /// the hold; the schedule's token is the conversation id, so scheduling again replaces the previous one. The
 /// time comes from the stream's current state (the publishAt Ingest recorded), not from the message, because
-/// messages may arrive twice or out of order. Messages are taken in batches: one query loads the states of
-/// a batch and one statement writes its schedules, since every accepted conversation passes through here.
+/// messages may arrive twice or out of order. The relay sends up to a hundred holds in one message, and
+/// messages are taken in batches too: one query loads the states of a batch and one statement writes its
+/// schedules, since every accepted conversation passes through here.
 /// </summary>
 public sealed class HoldScheduler(IQuerySession session, PublicationScheduling scheduling, ILogger<HoldScheduler> logger) :
-    IConsumer<Batch<ConversationCaptured>>,
-    IConsumer<Batch<ConversationRevised>>,
-    IConsumer<Batch<ConversationRated>>
+    IConsumer<Batch<HoldsStarted>>
 {
-    public Task Consume(ConsumeContext<Batch<ConversationCaptured>> context) =>
-        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
-
-    public Task Consume(ConsumeContext<Batch<ConversationRevised>> context) =>
-        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
-
-    public Task Consume(ConsumeContext<Batch<ConversationRated>> context) =>
-        ScheduleLatest(context, context.Message.Select(m => (m.Message.ConversationId, (ConsumeContext)m)));
-
-    async Task ScheduleLatest(ConsumeContext batch, IEnumerable<(Guid ConversationId, ConsumeContext Message)> messages)
+    public async Task Consume(ConsumeContext<Batch<HoldsStarted>> context)
     {
         // One schedule per conversation is enough: each is taken from the current state.
-        var latest = new Dictionary<Guid, ConsumeContext>();
-        foreach (var (id, message) in messages) latest[id] = message;
-        var states = (await session.LoadManyAsync<ConversationState>(batch.CancellationToken, latest.Keys.ToArray())).ToDictionary(s => s.Id);
+        var latest = new Dictionary<Guid, HoldStarted>();
+        foreach (var message in context.Message)
+            foreach (var hold in message.Message.Holds)
+                latest[hold.ConversationId] = hold;
+        if (latest.Count == 0) return;
+        var states = (await session.LoadManyAsync<ConversationState>(context.CancellationToken, latest.Keys.ToArray())).ToDictionary(s => s.Id);
 
         var holds = new List<Hold>(latest.Count);
-        foreach (var (id, message) in latest)
+        foreach (var (id, started) in latest)
         {
             if (!states.TryGetValue(id, out var state))
             {
@@ -46,18 +39,13 @@ public sealed class HoldScheduler(IQuerySession session, PublicationScheduling s
                 continue;
             }
             if (state.Status != ConversationStatus.Held) continue; // published, deleting or deleted: nothing to hold
-            // A span per conversation, continuing the trace of the message that moved its hold.
-            using var activity = ShareLMTelemetry.StartContinuing("hold.schedule", MessageTrace(message), ActivityKind.Consumer);
+            // A span per conversation, continuing the trace of the request that moved its hold.
+            using var activity = ShareLMTelemetry.StartContinuing("hold.schedule", ShareLMTelemetry.Parse(started.TraceParent), ActivityKind.Consumer);
             activity?.SetTag("sharelm.conversation.id", id);
-            holds.Add(new Hold(id, state.Revision, state.PublishAt, activity?.Id ?? TraceParentOf(message), message.CorrelationId));
+            holds.Add(new Hold(id, state.Revision, state.PublishAt, activity?.Id ?? started.TraceParent, started.CorrelationId));
         }
-        await scheduling.ScheduleAsync(batch, holds, batch.CancellationToken);
+        await scheduling.ScheduleAsync(context, holds, context.CancellationToken);
     }
-
-    /// <summary>MassTransit carries the sender's activity in a header of its own (a W3C traceparent).</summary>
-    static string? TraceParentOf(ConsumeContext message) => message.Headers.Get<string>(MassTransit.Logging.DiagnosticHeaders.ActivityId);
-
-    static ActivityContext MessageTrace(ConsumeContext message) => ShareLMTelemetry.Parse(TraceParentOf(message));
 }
 
 /// <summary>A conversation's hold to schedule: its publication at <paramref name="PublishAt"/>.</summary>

@@ -35,11 +35,15 @@ public static class ShareLMTelemetry
     /// <summary>The trace context recorded in an event's headers, so work on it continues that trace.</summary>
     public static ActivityContext ContextOf(IEvent e)
     {
-        if (e.Headers is { } headers && headers.TryGetValue(TraceParentHeader, out var value) && value?.ToString() is { } parent &&
-            ActivityContext.TryParse(parent, headers.TryGetValue(TraceStateHeader, out var state) ? state?.ToString() : null, out var context))
+        if (TraceParentOf(e) is { } parent &&
+            ActivityContext.TryParse(parent, e.Headers!.TryGetValue(TraceStateHeader, out var state) ? state?.ToString() : null, out var context))
             return context;
         return default;
     }
+
+    /// <summary>The W3C traceparent recorded in an event's headers, if any.</summary>
+    public static string? TraceParentOf(IEvent e) =>
+        e.Headers is { } headers && headers.TryGetValue(TraceParentHeader, out var value) ? value?.ToString() : null;
 
     public static ActivityContext Parse(string? traceParent) =>
         traceParent is not null && ActivityContext.TryParse(traceParent, null, out var context) ? context : default;

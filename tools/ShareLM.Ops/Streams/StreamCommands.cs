@@ -89,15 +89,20 @@ public static class StreamCommands
         var sent = await ProgressDisplay.RunAsync("republishing", "messages", async report =>
         {
             long done = 0, published = 0;
-            foreach (var e in events)
+            // The relay's own grouping: captures, revisions and ratings go a hundred holds to a message.
+            foreach (var message in RelayedMessage.Of(events))
             {
-                if (EventRelay.ToMessage(e) is { } message)
+                await bus.Publish(message.Body, message.Body.GetType(), c =>
                 {
-                    await bus.Publish(message, message.GetType(), c => { c.MessageId = e.Id; }, ct);
-                    published++;
-                }
-                report(++done, events.Count);
+                    c.MessageId = message.MessageId;
+                    if (message.CorrelationId is { } correlation) c.CorrelationId = correlation;
+                }, ct);
+                published++;
+                // Events come in sequence order; those up to this message's last are done.
+                while (done < events.Count && events[(int)done].Sequence <= message.Events[^1].Sequence) done++;
+                report(done, events.Count);
             }
+            report(events.Count, events.Count);
             return published;
         });
         AnsiConsole.MarkupLineInterpolated($"republished {sent:N0} messages for {events.Count:N0} events");
