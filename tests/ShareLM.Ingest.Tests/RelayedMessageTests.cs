@@ -42,7 +42,7 @@ public sealed class RelayedMessageTests
         var messages = RelayedMessage.Of(events).ToList();
 
         Assert.Equal(3, messages.Count);
-        // The hold batch stands where its first event was; the others keep their own event's id and correlation.
+        // The others keep their own event's id and correlation; the holds come in one batch, at the end.
         var publication = Assert.IsType<Integration.PublicationRequested>(messages[0].Body);
         Assert.Equal((a, 2, 11L), (publication.ConversationId, publication.Revision, publication.EventSequence));
         Assert.Equal(events[1].Id, messages[0].MessageId);

@@ -16,7 +16,10 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
 {
     public const int MaxHoldsPerMessage = 100;
 
-    /// <summary>The messages for these events, in their order (hold batches where their first event was).</summary>
+    /// <summary>
+    /// The messages for these events: every other event's in order, a batch of holds when it is full and the
+    /// last one at the end (the relay publishes a page's messages concurrently, so order promises nothing).
+    /// </summary>
     public static IEnumerable<RelayedMessage> Of(IEnumerable<IEvent> events)
     {
         var holds = new List<(IEvent Event, Integration.HoldStarted Hold)>(MaxHoldsPerMessage);
