@@ -75,9 +75,10 @@ public static class EventStoreSetup
 
         options.Projections.Snapshot<ConversationState>(SnapshotLifecycle.Inline);
         options.Schema.For<ConversationState>()
+            // A contributor's own list, and the status counts (stats, reconciliation, ops). Nothing looks a
+            // conversation up by its publication time: the schedule table is what finds due holds.
             .Index(x => x.ContributorId)
-            .Index(x => x.Status)
-            .Index(x => x.PublishAt);
+            .Index(x => x.Status);
 
         Masking.AddErasureRules(options);
     }
