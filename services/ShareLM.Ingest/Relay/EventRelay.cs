@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -10,7 +8,6 @@ using Polly.Retry;
 using Polly.Timeout;
 using ShareLM.ServiceDefaults.Telemetry;
 using Domain = ShareLM.Events;
-using Integration = ShareLM.Messages;
 
 namespace ShareLM.Ingest.Relay;
 

@@ -36,7 +36,7 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
             }
             else if (ToMessage(e) is { } message)
             {
-                yield return new RelayedMessage(message, [e], e.Id, Guid.TryParse(e.CorrelationId, out var correlation) ? correlation : null);
+                yield return new RelayedMessage(message, [e], e.Id, CorrelationOf(e));
             }
         }
         if (holds.Count > 0) yield return Batch(holds);
@@ -58,8 +58,10 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
     };
 
     static Integration.HoldStarted Hold(IEvent e, Guid conversationId, Integration.HoldCause cause, int revision, DateTimeOffset publishAt) =>
-        new(conversationId, cause, revision, publishAt, e.Sequence, e.Timestamp, ShareLMTelemetry.TraceParentOf(e),
-            Guid.TryParse(e.CorrelationId, out var correlation) ? correlation : null);
+        new(conversationId, cause, revision, publishAt, e.Sequence, e.Timestamp, ShareLMTelemetry.TraceParentOf(e), CorrelationOf(e));
+
+    /// <summary>The request's correlation id, recorded on the event by the writer.</summary>
+    static Guid? CorrelationOf(IEvent e) => Guid.TryParse(e.CorrelationId, out var correlation) ? correlation : null;
 
     /// <summary>Any other relayed event to its integration message: ids, revisions and times only.</summary>
     static object? ToMessage(IEvent e) => e.Data switch
