@@ -2,11 +2,14 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using JasperFx.Events.Daemon;
 using Marten;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Deletion;
 using ShareLM.Ingest.Legacy;
 using ShareLM.Ingest.MyConversations;
+using ShareLM.Ingest.Options;
 using ShareLM.Ingest.Publication;
 using ShareLM.Ingest.Ratings;
 using ShareLM.Ingest.Relay;
@@ -18,16 +21,6 @@ using ShareLM.ServiceDefaults.Messaging;
 using ShareLM.ServiceDefaults.Telemetry;
 
 namespace ShareLM.Ingest;
-
-public sealed class IngestSettings
-{
-    public const string Section = "Ingest";
-    /// <summary>Origins allowed to call from a browser: the extension's chrome-extension://… origin among them.</summary>
-    public string[] AllowedOrigins { get; set; } = [];
-    public int ContributorRequestsPerMinute { get; set; } = 600;
-    public int RegistrationsPerMinutePerAddress { get; set; } = 10;
-    public int LegacyUploadsPerMinutePerAddress { get; set; } = 120;
-}
 
 /// <summary>
 /// The ingest gateway: contributors, capture, ratings, publish-now, withdrawal, the contributor's own views,
@@ -45,16 +38,15 @@ public static class IngestApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(ServiceName, DefaultUrl);
-        var settings = builder.Configuration.GetSection(IngestSettings.Section).Get<IngestSettings>() ?? new IngestSettings();
-
-        builder.Services.Configure<WriterSettings>(builder.Configuration.GetSection(WriterSettings.Section));
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<WriterOptions>().BindConfiguration(WriterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConversationWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationWriter>());
         builder.Services.AddSingleton<ContributorLookup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContributorLookup>());
         builder.Services.AddScoped<ContributorAuthentication>();
 
-        builder.AddShareLMEventStore(ServiceName, options =>
+        builder.AddShareLMEventStore(ServiceName, (options, _) =>
             {
                 options.Schema.For<Contributor>().UniqueIndex(c => c.TokenHash);
                 options.Projections.DaemonLockId = DaemonLockId;
@@ -64,9 +56,10 @@ public static class IngestApp
         builder.AddShareLMBus();
         builder.Services.AddHealthChecks().AddDaemonLag("relay-lag", ConnectionSettings.Postgres(builder.Configuration), EventRelay.SubscriptionName);
 
-        builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<IngestOptions>>((cors, ingest) => cors.AddDefaultPolicy(p =>
         {
-            if (settings.AllowedOrigins.Length > 0) p.WithOrigins(settings.AllowedOrigins);
+            if (ingest.Value.AllowedOrigins.Length > 0) p.WithOrigins(ingest.Value.AllowedOrigins);
             p.WithMethods("GET", "POST", "PUT", "DELETE").WithHeaders("Authorization", "Content-Type", ShareLMTelemetry.CorrelationHeader);
         }));
         builder.Services.AddRateLimiter(o =>
@@ -80,11 +73,11 @@ public static class IngestApp
             };
             o.AddPolicy(ContributorRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
                 ContributorAuthentication.BearerToken(http.Request) is { } token ? Tokens.Hash(token) : ClientAddress(http),
-                _ => PerMinute(settings.ContributorRequestsPerMinute)));
+                _ => PerMinute(Settings(http).ContributorRequestsPerMinute)));
             o.AddPolicy(ContributorEndpoints.RegistrationRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-                ClientAddress(http), _ => PerMinute(settings.RegistrationsPerMinutePerAddress)));
+                ClientAddress(http), _ => PerMinute(Settings(http).RegistrationsPerMinutePerAddress)));
             o.AddPolicy(LegacyUploadEndpoint.RateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-                ClientAddress(http), _ => PerMinute(settings.LegacyUploadsPerMinutePerAddress)));
+                ClientAddress(http), _ => PerMinute(Settings(http).LegacyUploadsPerMinutePerAddress)));
         });
 
         // Last, so that a host (the tests) can replace or add anything.
@@ -120,6 +113,8 @@ public static class IngestApp
         QueueLimit = 0,
         AutoReplenishment = true,
     };
+
+    static IngestOptions Settings(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
 
     static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

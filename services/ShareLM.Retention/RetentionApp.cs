@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using ShareLM.Retention.Erasure;
 using ShareLM.Retention.Holds;
+using ShareLM.Retention.Options;
 using ShareLM.Retention.Publication;
 using ShareLM.Retention.Scheduling;
 using ShareLM.ServiceDefaults.EventStore;
@@ -18,25 +19,23 @@ public static class RetentionApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5081";
     public const string ServiceName = "sharelm-retention";
-    public const string HoldsQueue = "sharelm-retention-holds";
-    public const string ErasureQueue = "sharelm-retention-erasure";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(ServiceName, DefaultUrl);
-        PublicationScheduling.EnsureTokenConvention();
 
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
-        builder.Services.Configure<SchedulerSettings>(builder.Configuration.GetSection(SchedulerSettings.Section));
+        builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ErasureOptions>().BindConfiguration(ErasureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();
         builder.Services.AddHostedService<SchedulerMetrics>();
         builder.Services.AddSingleton<PublicationScheduling>();
         builder.Services.AddSingleton<HoldReconciler>();
-        builder.Services.Configure<ReconciliationSettings>(builder.Configuration.GetSection(ReconciliationSettings.Section));
         builder.Services.AddHostedService<PeriodicHoldReconciliation>();
         builder.Services.AddSingleton<VacuumRequests>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VacuumRequests>());
@@ -44,13 +43,14 @@ public static class RetentionApp
         builder.AddShareLMEventStore(ServiceName);
         builder.AddShareLMBus(x =>
         {
-            x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = BusSetup.SchedulerQueue);
+            PublicationScheduling.UseConversationAsScheduleToken();
+            x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = QueueNames.Scheduler);
             // Up to 10 messages of up to 100 holds each at once (waiting at most 20 ms for more), two batches at a time.
             x.AddConsumer<HoldScheduler>(c => c.Options<BatchOptions>(o => o.SetMessageLimit(10).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))
-                .Endpoint(e => e.Name = HoldsQueue);
-            x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = PublicationScheduling.PublicationQueue);
-            x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = ErasureQueue);
-            x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = BusSetup.RetentionOperationsQueue);
+                .Endpoint(e => e.Name = QueueNames.Holds);
+            x.AddConsumer<ConversationPublisher>().Endpoint(e => e.Name = QueueNames.Publication);
+            x.AddConsumer<ConversationEraser>().Endpoint(e => e.Name = QueueNames.Erasure);
+            x.AddConsumer<ReconcileHoldsConsumer>().Endpoint(e => e.Name = QueueNames.RetentionOperations);
         });
 
         // Last, so that a host (the tests) can replace or add anything.

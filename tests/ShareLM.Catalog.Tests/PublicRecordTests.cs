@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Events;
@@ -8,7 +9,7 @@ public sealed class PublicRecordTests
 {
     static readonly Pseudonymizer Pseudonyms = new("release-1");
 
-    static RecordContent Content(Guid contributor) => new()
+    static ConversationContent Content(Guid contributor) => new()
     {
         Revision = 2,
         Source = Vocabulary.SourceExtension,

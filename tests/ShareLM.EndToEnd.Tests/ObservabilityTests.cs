@@ -10,7 +10,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
 {
     IsolatedEnvironment _environment = null!;
     ServiceStack _stack = null!;
-    readonly List<Activity> _spans = [];
+    readonly SynchronizedCollection<Activity> _spans = new();
 
     public async Task InitializeAsync()
     {
@@ -34,10 +34,7 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
         await _environment.DisposeAsync();
     }
 
-    List<Activity> Spans()
-    {
-        lock (_spans) return [.. _spans];
-    }
+    List<Activity> Spans() => _spans.Snapshot();
 
     [Fact]
     public async Task A_conversations_lifecycle_is_one_trace_from_the_request_to_the_catalog()

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Streams;
@@ -63,24 +64,24 @@ public sealed class CaptureDecisionTests
         Assert.Equal(["q2", "a2"], extended.NewTurns.Select(t => t.Content));
         Assert.Equal([null, 1, null, -1], extended.TurnRatings);
         Assert.Equal(grown.ContentHash, extended.ContentHash);
-        Assert.Equal(grown.Turns, extended.ApplyTo(captured.Turns));
+        Assert.Equal(grown.Turns, extended.TurnsAfter(captured.Turns));
         var after = state.Fold([extended]);
         Assert.Equal(4, after.MessageCount);
         Assert.Equal(grown.TurnHashes, after.TurnHashes);
 
         // Folded from the stream, the contributor's view is the whole conversation.
-        Assert.Equal(grown.Turns, ConversationContent.Fold(Stream(captured, extended)).Turns);
+        Assert.Equal(grown.Turns, ConversationContent.Fold([captured, extended]).Turns);
 
         // The last turn replaced: the first three are kept.
         var edited = Turns(("user", "q1", null), ("assistant", "a1", 1), ("user", "q2", null), ("assistant", "a2, better", null));
         var again = Assert.IsType<ConversationExtended>(Assert.Single(Decide(after, edited)));
         Assert.Equal(3, again.KeptTurns);
-        Assert.Equal(edited.Turns, again.ApplyTo(extended.ApplyTo(captured.Turns)));
+        Assert.Equal(edited.Turns, again.TurnsAfter(extended.TurnsAfter(captured.Turns)));
 
         // Shorter than before, same start: kept, nothing new.
         var shorter = Assert.IsType<ConversationExtended>(Assert.Single(Decide(after, Turns(("user", "q1", null)))));
         Assert.Equal((1, 0), (shorter.KeptTurns, shorter.NewTurns.Count));
-        Assert.Equal([new Turn("user", "q1")], shorter.ApplyTo(grown.Turns));
+        Assert.Equal([new Turn("user", "q1")], shorter.TurnsAfter(grown.Turns));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 
@@ -10,10 +9,4 @@ static class DecisionTestData
     public static readonly Guid Id = Guid.NewGuid();
     public static readonly CaptureOrigin Origin = new(Guid.NewGuid(), Vocabulary.SourceExtension, "t1", Demographics.None, TimeSpan.FromHours(24));
     public static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-    /// <summary>Events as a stream hands them out, versions from 1.</summary>
-    public static IEvent[] Stream(params object[] events) =>
-        [.. events.Select((e, i) => { var wrapped = Wrap(e); wrapped.Version = i + 1; return wrapped; })];
-
-    static IEvent Wrap(object data) => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
 }

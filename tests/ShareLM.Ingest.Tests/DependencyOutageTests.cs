@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.Net;
 using System.Net.Http.Json;
 using ShareLM.ServiceDefaults.EventStore;

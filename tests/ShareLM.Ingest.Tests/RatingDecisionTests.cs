@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using JasperFx.Events;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
@@ -12,7 +13,7 @@ namespace ShareLM.Ingest.Tests;
 /// <summary>The write model keeps no text: ratings are decided on content folded from the stream.</summary>
 public sealed class RatingDecisionTests
 {
-    static readonly HoldSettings Hold = new();
+    static readonly HoldOptions Hold = new();
 
     static ConversationCaptured Captured() =>
         (ConversationCaptured)((Decision.Append)CaptureDecisions.Capture(Id, Origin, ConversationRules.Normalize(new CaptureRequest("c", null, null,
@@ -24,12 +25,12 @@ public sealed class RatingDecisionTests
     {
         var captured = Captured();
         var rated = new ConversationRated(Id, 2, "up", [null, 1, null, -1], "h", Now, Now.AddHours(24));
-        var content = ConversationContent.Fold(Stream(captured, rated));
+        var content = ConversationContent.Fold([captured, rated]);
         Assert.Equal(2, content.Version);
         Assert.Equal(["question", "answer", "another", "more"], content.Turns.Select(t => t.Content));
         Assert.Equal([null, 1, null, -1], content.Turns.Select(t => t.Rating));
 
-        var deleted = ConversationContent.Fold(Stream(captured, rated, new DeletionRequested(Id, Vocabulary.DeletedByContributor, null, Now)));
+        var deleted = ConversationContent.Fold([captured, rated, new DeletionRequested(Id, Vocabulary.DeletedByContributor, null, Now)]);
         Assert.Empty(deleted.Turns);
     }
 
@@ -38,7 +39,7 @@ public sealed class RatingDecisionTests
     {
         var captured = Captured();
         var state = new ConversationState().Fold([captured]);
-        var content = ConversationContent.Fold(Stream(captured));
+        var content = ConversationContent.Fold([captured]);
         var request = new RateConversation("down", [new TurnRating(1, -1), new TurnRating(3, 1)]);
 
         var append = Assert.IsType<Decision.Append>(RatingEndpoint.Rate(Origin.ContributorId, request, Hold, content)(state, Now.AddMinutes(1)));
@@ -50,7 +51,7 @@ public sealed class RatingDecisionTests
 
         // The same ratings again change nothing.
         var after = state.Fold([rated]);
-        var contentAfter = ConversationContent.Fold(Stream(captured, rated));
+        var contentAfter = ConversationContent.Fold([captured, rated]);
         Assert.IsType<Decision.NoChange>(RatingEndpoint.Rate(Origin.ContributorId, request, Hold, contentAfter)(after, Now.AddMinutes(2)));
     }
 
@@ -65,7 +66,7 @@ public sealed class RatingDecisionTests
         Assert.Equal(409, stale.Status);
 
         var userTurn = new RateConversation("up", [new TurnRating(0, 1)]);
-        var refused = Assert.IsType<Decision.Refuse>(RatingEndpoint.Rate(Origin.ContributorId, userTurn, Hold, ConversationContent.Fold(Stream(captured)))(state, Now));
+        var refused = Assert.IsType<Decision.Refuse>(RatingEndpoint.Rate(Origin.ContributorId, userTurn, Hold, ConversationContent.Fold([captured]))(state, Now));
         Assert.Equal(400, refused.Status);
         Assert.Equal("messages[0].index", refused.Field);
     }

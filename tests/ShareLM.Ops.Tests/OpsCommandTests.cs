@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;

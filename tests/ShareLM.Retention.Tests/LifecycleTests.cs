@@ -1,3 +1,4 @@
+using ShareLM.ServiceDefaults.Messaging;
 using System.Net;
 using MassTransit;
 using Npgsql;
@@ -36,9 +37,9 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
 
         // A publication that was already on its way (or a stray one) arrives after the deletion.
         var bus = fixture.Stack[Service.Retention].GetRequiredService<IBus>();
-        var endpoint = await bus.GetSendEndpoint(PublicationScheduling.PublicationAddress);
-        await endpoint.Send(new PublishConversation(id, 1, DateTimeOffset.UtcNow));
-        await Broker.WaitDrainedAsync(fixture.Environment, PublicationScheduling.PublicationQueue, TimeSpan.FromSeconds(20));
+        var endpoint = await bus.GetSendEndpoint(QueueNames.Address(QueueNames.Publication));
+        await endpoint.Send(new PublishConversation(id));
+        await Broker.WaitDrainedAsync(fixture.Environment, QueueNames.Publication, TimeSpan.FromSeconds(20));
         // And the scheduled one, past its hold, finds nothing either.
         Assert.Equal(0, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", id));
 
@@ -55,20 +56,20 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
         var bus = retention.GetRequiredService<IBus>();
         var (a, b, soon) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var far = DateTimeOffset.UtcNow.AddDays(1);
-        await scheduling.ScheduleAsync(bus, [new Hold(a, 1, far, null, null), new Hold(b, 1, far, null, null), new Hold(a, 2, far.AddHours(1), null, null)], CancellationToken.None);
+        await scheduling.ScheduleAsync(bus, [new Hold(a, far, null, null), new Hold(b, far, null, null), new Hold(a, far.AddHours(1), null, null)], CancellationToken.None);
 
         Assert.Equal(2, await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = any($1)", new[] { a, b }));
         Assert.Equal(1, await fixture.ScalarAsync(
-            "select count(*) from scheduler.scheduled_messages where token_id = $1 and due_at = $2 and (body::jsonb)->'message'->>'revision' = '2'", a, far.AddHours(1)));
+            "select count(*) from scheduler.scheduled_messages where token_id = $1 and due_at = $2 and (body::jsonb)->'message'->>'conversationId' = $3", a, far.AddHours(1), a.ToString()));
         Assert.Equal(2, await fixture.ScalarAsync(
             "select count(*) from scheduler.scheduled_messages where token_id = any($1) and message_types = 'urn:message:ShareLM.Messages:PublishConversation'", new[] { a, b }));
 
         // A row written here is one the dispatcher can send: due in a moment, it is sent (and deleted) without a fault.
-        await scheduling.ScheduleAsync(bus, [new Hold(soon, 1, DateTimeOffset.UtcNow.AddSeconds(1), null, null)], CancellationToken.None);
+        await scheduling.ScheduleAsync(bus, [new Hold(soon, DateTimeOffset.UtcNow.AddSeconds(1), null, null)], CancellationToken.None);
         await Eventually.True(async () => await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", soon) == 0,
             TimeSpan.FromSeconds(20), "the due row to be sent");
-        await Broker.WaitDrainedAsync(fixture.Environment, PublicationScheduling.PublicationQueue, TimeSpan.FromSeconds(20));
-        Assert.Equal(0, await Broker.MessageCountAsync(fixture.Environment, PublicationScheduling.PublicationQueue + "_error"));
+        await Broker.WaitDrainedAsync(fixture.Environment, QueueNames.Publication, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, await Broker.MessageCountAsync(fixture.Environment, QueueNames.Publication + "_error"));
 
         await scheduling.CancelAsync(a, CancellationToken.None);
         await scheduling.CancelAsync(b, CancellationToken.None);
@@ -88,9 +89,9 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
         await using (var listen = new NpgsqlCommand($"listen {ScheduleStore.Channel}", listener)) await listen.ExecuteNonQueryAsync();
 
         var (tomorrow, soon) = (Guid.NewGuid(), Guid.NewGuid());
-        await scheduling.ScheduleAsync(bus, [new Hold(tomorrow, 1, DateTimeOffset.UtcNow.AddDays(1), null, null)], CancellationToken.None);
+        await scheduling.ScheduleAsync(bus, [new Hold(tomorrow, DateTimeOffset.UtcNow.AddDays(1), null, null)], CancellationToken.None);
         var soonDue = DateTimeOffset.UtcNow.AddMilliseconds(500);
-        await scheduling.ScheduleAsync(bus, [new Hold(soon, 1, soonDue, null, null)], CancellationToken.None);
+        await scheduling.ScheduleAsync(bus, [new Hold(soon, soonDue, null, null)], CancellationToken.None);
 
         // Notifications arrive in commit order: the first one to arrive being the second schedule's shows that the
         // first schedule sent none.

@@ -1,7 +1,9 @@
+using ShareLM.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ShareLM.Messages;
 using ShareLM.Retention.Holds;
+using ShareLM.Retention.Options;
 using ShareLM.Retention.Scheduling;
 
 namespace ShareLM.Retention.Tests;
@@ -27,10 +29,10 @@ public sealed class PendingCountTests : IAsyncLifetime
     [Fact]
     public async Task Pending_schedules_are_counted_exactly_while_few_and_estimated_closely_when_many()
     {
-        var store = new ScheduleStore(_database, Options.Create(new SchedulerSettings()));
+        var store = new ScheduleStore(_database, Microsoft.Extensions.Options.Options.Create(new SchedulerOptions()), TimeProvider.System);
         var tomorrow = DateTimeOffset.UtcNow.AddDays(1);
-        ScheduledMessage Row() =>
-            ScheduledMessage.Of(new PublishConversation(Guid.NewGuid(), 1, tomorrow), Guid.NewGuid(), tomorrow, PublicationScheduling.PublicationAddress, null, null);
+        ScheduleRow Row() =>
+            ScheduleRow.Of(new PublishConversation(Guid.NewGuid()), Guid.NewGuid(), tomorrow, QueueNames.Address(QueueNames.Publication), null, null);
 
         await store.UpsertAsync([Row(), Row(), Row()], CancellationToken.None);
         await AnalyzeAsync();

@@ -202,9 +202,9 @@ public sealed class ConsumerRetryTests(FullStackFixture fixture) : IClassFixture
     [Fact]
     public async Task A_poison_message_ends_in_the_error_queue_and_blocks_nothing()
     {
-        var errorQueue = PublicationScheduling.PublicationQueue + "_error";
+        var errorQueue = QueueNames.Publication + "_error";
         var before = await Broker.MessageCountAsync(fixture.Environment, errorQueue);
-        await Broker.PublishRawAsync(fixture.Environment, PublicationScheduling.PublicationQueue, "{ this is not an envelope", "application/vnd.masstransit+json");
+        await Broker.PublishRawAsync(fixture.Environment, QueueNames.Publication, "{ this is not an envelope", "application/vnd.masstransit+json");
 
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("after-poison")));

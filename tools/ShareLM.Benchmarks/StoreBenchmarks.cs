@@ -1,3 +1,4 @@
+using ShareLM.Catalog.Options;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
@@ -70,7 +71,7 @@ public static class StoreBenchmarks
         await using (var analyze = db.CreateCommand($"analyze {EventStoreSetup.Schema}.mt_events; analyze {EventStoreSetup.Schema}.mt_streams"))
             await analyze.ExecuteNonQueryAsync();
         Measure.Progress("rebuild: replaying every event through the catalog projection");
-        var rebuild = new CatalogRebuild(store, db, new CatalogProjection(Pseudonyms, db));
+        var rebuild = new CatalogRebuild(store, db, new CatalogProjection(Pseudonyms, db, TimeProvider.System));
         var last = Stopwatch.StartNew();
         var report = await rebuild.RunAsync(fromScratch: true, new Progress<RebuildProgress>(p =>
         {
@@ -100,7 +101,7 @@ public static class StoreBenchmarks
         var directory = Directory.CreateTempSubdirectory("sharelm-bench-snapshots-");
         try
         {
-            var store = new SnapshotStore(db, Options.Create(new CatalogSettings { SnapshotDirectory = directory.FullName, SnapshotInterval = TimeSpan.Zero }),
+            var store = new SnapshotStore(db, Options.Create(new CatalogOptions { SnapshotDirectory = directory.FullName, SnapshotInterval = TimeSpan.Zero }),
                 NullLogger<SnapshotStore>.Instance, TimeProvider.System);
             var results = new Dictionary<string, object>();
             foreach (var format in new[] { SnapshotFormat.Jsonl, SnapshotFormat.Parquet })

@@ -67,7 +67,7 @@ public sealed class OpsContext : IAsyncDisposable
         var secret = Configuration["Catalog:ReleaseSecret"];
         if (string.IsNullOrEmpty(secret))
             throw new InvalidOperationException("Catalog__ReleaseSecret must be set to the Catalog's release secret (pseudonyms depend on it).");
-        return new CatalogProjection(new Pseudonymizer(secret), Db);
+        return new CatalogProjection(new Pseudonymizer(secret), Db, TimeProvider.System);
     }
 
     /// <summary>A started MassTransit bus with the services' conventions (publisher confirms, the scheduler address).</summary>

@@ -1,3 +1,4 @@
+using ShareLM.Catalog.Options;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ public static class DatasetCardEndpoint
 {
     public static RouteGroupBuilder MapDatasetCard(this RouteGroupBuilder group)
     {
-        group.MapGet("/dataset-card", async (StatsService stats, IOptions<CatalogSettings> settings, CancellationToken ct) =>
+        group.MapGet("/dataset-card", async (StatsService stats, IOptions<CatalogOptions> settings, CancellationToken ct) =>
             Results.Text(Render(await stats.GetAsync(ct), settings.Value.Licence), "text/markdown", Encoding.UTF8));
         return group;
     }

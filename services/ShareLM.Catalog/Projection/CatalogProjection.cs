@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
@@ -26,10 +27,12 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
 
     readonly Pseudonymizer _pseudonyms;
     readonly RevisionReader _revisions;
+    readonly TimeProvider _clock;
 
-    public CatalogProjection(Pseudonymizer pseudonyms, NpgsqlDataSource db)
+    public CatalogProjection(Pseudonymizer pseudonyms, NpgsqlDataSource db, TimeProvider clock)
     {
         _pseudonyms = pseudonyms;
+        _clock = clock;
         _revisions = new RevisionReader(db);
         Name = DaemonName;
         // The daemon (and the rebuild) fetch only these; captures, revisions and ratings are read on publication.
@@ -48,12 +51,12 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
         Apply(operations, events, await ReadContentsAsync(operations.DocumentStore, events, cancellation), cancellation);
 
     /// <summary>The content of every revision that <paramref name="events"/> publish, read from their streams.</summary>
-    public Task<Dictionary<Guid, RecordContent>> ReadContentsAsync(IDocumentStore store, IReadOnlyList<IEvent> events, CancellationToken cancellation) =>
+    public Task<Dictionary<Guid, ConversationContent>> ReadContentsAsync(IDocumentStore store, IReadOnlyList<IEvent> events, CancellationToken cancellation) =>
         _revisions.ReadAsync(store, [.. events.Where(e => e.Data is ConversationPublished).Select(e => (e.StreamId, e.Version))], cancellation);
 
     /// <summary>Applies <paramref name="events"/> given the contents <see cref="ReadContentsAsync"/> read for them (the
     /// rebuild reads the next page's contents while this one is written).</summary>
-    public void Apply(IDocumentOperations operations, IReadOnlyList<IEvent> events, Dictionary<Guid, RecordContent> contents, CancellationToken cancellation)
+    public void Apply(IDocumentOperations operations, IReadOnlyList<IEvent> events, Dictionary<Guid, ConversationContent> contents, CancellationToken cancellation)
     {
 
         // Records (language detection, pseudonym, JSON) are built on every core first; the pass below only
@@ -64,7 +67,7 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
             var e = events[i];
             candidates[i] = e.Data switch
             {
-                ConversationImported imported when !imported.Erased => Build(e.StreamId, RecordContent.FromImport(imported), imported.ImportedAt),
+                ConversationImported imported when !imported.Erased => Build(e.StreamId, ConversationContent.None.Apply(imported), imported.ImportedAt),
                 ConversationPublished p when contents.TryGetValue(e.StreamId, out var content) && !content.Erased && content.Revision == p.Revision =>
                     Build(e.StreamId, content, p.PublishedAt),
                 _ => null,
@@ -88,7 +91,7 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
                 // stream was not erased since (masked).
                 case ConversationPublished when candidates[index] is { } upsert:
                     feed[id] = upsert;
-                    ShareLMTelemetry.ProjectionLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - e.Timestamp).TotalSeconds));
+                    ShareLMTelemetry.ProjectionLag.Record(Math.Max(0, (_clock.GetUtcNow() - e.Timestamp).TotalSeconds));
                     break;
                 case DeletionRequested:
                     feed[id] = new TakeDown(feed.TryGetValue(id, out var before) && before is Upsert or TakeDown { Ensure: true });
@@ -103,7 +106,7 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
         WriteFeed(operations, feed);
     }
 
-    Upsert Build(Guid id, RecordContent content, DateTimeOffset at)
+    Upsert Build(Guid id, ConversationContent content, DateTimeOffset at)
     {
         var record = PublicRecord.From(id, content, _pseudonyms);
         return new Upsert(record.ToJson(), content.Revision, record.ModelName, record.Source, record.ConversationMetadata.Language,

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.Diagnostics;
 using Marten;
 using JasperFx.Events;
@@ -85,7 +86,7 @@ public sealed class CatalogRebuild(IDocumentStore store, NpgsqlDataSource db, Ca
 
     /// <summary>The next page of the events the projection acts on, the contents they publish, and the head before it
     /// was read: once a page comes back empty, everything up to that head is covered.</summary>
-    async Task<(long Head, IReadOnlyList<IEvent> Page, Dictionary<Guid, RecordContent> Contents)> PageAfterAsync(long position, CancellationToken cancellationToken)
+    async Task<(long Head, IReadOnlyList<IEvent> Page, Dictionary<Guid, ConversationContent> Contents)> PageAfterAsync(long position, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand($"select coalesce(max(seq_id), 0) from {EventStoreSetup.Schema}.mt_events");
         var head = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -58,7 +59,7 @@ public sealed record PublicRecord(
         _ => "",
     };
 
-    public static PublicRecord From(Guid conversationId, RecordContent content, Pseudonymizer pseudonyms)
+    public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms)
     {
         var userId = content.Imported
             ? content.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(content.Source, upstream) : ""

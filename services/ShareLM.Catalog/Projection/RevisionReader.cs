@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Marten;
 using Npgsql;
 using ShareLM.Events;
@@ -7,14 +8,16 @@ namespace ShareLM.Catalog.Projection;
 
 /// <summary>
 /// Reads what published revisions contain, straight from their streams: for each (stream, version of its
-/// <see cref="ConversationPublished"/>), the capture plus the content events from the last full-text one
-/// (capture or revision) before that version, folded. One query per projection batch, on the
+/// <see cref="ConversationPublished"/>), the capture plus the revisions from the last one that holds its whole
+/// text (<see cref="IHoldsWholeText"/>) before that version, folded (<see cref="ConversationContent.Fold"/>). One query per projection batch, on the
 /// (stream_id, version) index; superseded revisions before the last full text are never read.
 /// </summary>
 public sealed class RevisionReader(NpgsqlDataSource db)
 {
-    static readonly Type[] ContentTypes = [typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationExtended), typeof(ConversationRated)];
-    static readonly Type[] FullTextTypes = [typeof(ConversationCaptured), typeof(ConversationRevised)];
+    /// <summary>The revisions (captures, re-sends, ratings): what a published revision is folded from.</summary>
+    static readonly Type[] ContentTypes = [.. ConversationEvents.All.Where(t => typeof(IRevision).IsAssignableFrom(t))];
+    /// <summary>The revisions that hold their whole text: the fold starts from the last of them.</summary>
+    static readonly Type[] FullTextTypes = [.. ContentTypes.Where(t => typeof(IHoldsWholeText).IsAssignableFrom(t))];
 
     /// <summary>The stored type names of the content events, resolved from the store's event mappings once.</summary>
     sealed record Aliases(Dictionary<string, Type> Content, string[] FullText)
@@ -23,10 +26,10 @@ public sealed class RevisionReader(NpgsqlDataSource db)
     }
     Aliases? _aliases;
 
-    public async Task<Dictionary<Guid, RecordContent>> ReadAsync(IDocumentStore store, IReadOnlyCollection<(Guid Stream, long PublishedVersion)> wanted,
+    public async Task<Dictionary<Guid, ConversationContent>> ReadAsync(IDocumentStore store, IReadOnlyCollection<(Guid Stream, long PublishedVersion)> wanted,
         CancellationToken cancellationToken)
     {
-        var found = new Dictionary<Guid, RecordContent>();
+        var found = new Dictionary<Guid, ConversationContent>();
         if (wanted.Count == 0) return found;
         var aliases = _aliases ??= Resolve(((DocumentStore)store).Events);
         var serializer = store.Options.Serializer();
@@ -63,7 +66,7 @@ public sealed class RevisionReader(NpgsqlDataSource db)
 
         void Flush()
         {
-            if (history.Count > 0 && RecordContent.Fold(history) is { } content) found[stream] = content;
+            if (history.Count > 0 && ConversationContent.Fold(history) is { HasContent: true } content) found[stream] = content;
             history.Clear();
         }
     }

@@ -1,3 +1,4 @@
+using ShareLM.Catalog.Options;
 using System.Collections.Concurrent;
 using System.Data;
 using System.Text;
@@ -21,7 +22,7 @@ public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFo
 /// since a take-down must leave every snapshot served after it. Concurrent requests share one build. Records are
 /// streamed from PostgreSQL to the file in batches, so memory does not grow with the dataset.
 /// </summary>
-public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogSettings> settings, ILogger<SnapshotStore> logger, TimeProvider clock)
+public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> settings, ILogger<SnapshotStore> logger, TimeProvider clock)
 {
     public const string CursorMetadataKey = "sharelm.feed_cursor";
     public const int ParquetRowGroup = 10_000;

@@ -1,3 +1,4 @@
+using ShareLM.Catalog.Options;
 using Microsoft.Extensions.Options;
 using ShareLM.ServiceDefaults.EventStore;
 
@@ -7,7 +8,7 @@ namespace ShareLM.Catalog.Snapshots;
 /// Takes snapshot files made before a take-down off the disk every <c>Catalog:SnapshotSweepInterval</c>: a
 /// take-down erases the conversation from our store, and a snapshot file is a copy of it.
 /// </summary>
-public sealed class SnapshotSweep(SnapshotStore store, EventStoreMigration migration, IOptions<CatalogSettings> settings,
+public sealed class SnapshotSweep(SnapshotStore store, EventStoreMigration migration, IOptions<CatalogOptions> settings,
     ILogger<SnapshotSweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using ShareLM.Catalog.Options;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,7 +27,7 @@ public sealed record DatasetStats(
 /// waits for a recomputation once there are figures to serve. <c>as_of</c> says when they were last known
 /// current.
 /// </summary>
-public sealed class StatsService(NpgsqlDataSource db, IOptions<CatalogSettings> settings, TimeProvider clock)
+public sealed class StatsService(NpgsqlDataSource db, IOptions<CatalogOptions> settings, TimeProvider clock)
 {
     readonly RefreshingCache<(long Cursor, long Head), DatasetStats> _cache = new(settings.Value.StatsRefreshInterval, clock);
 

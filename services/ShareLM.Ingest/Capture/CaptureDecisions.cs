@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Streams;
 using ShareLM.ServiceDefaults.EventStore;

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ShareLM.Events;
@@ -22,7 +23,7 @@ public static class CaptureEndpoint
     }
 
     static async Task<Results<Accepted<CaptureAccepted>, ProblemHttpResult>> CaptureAsync(
-        HttpContext http, ConversationWriter writer, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
+        HttpContext http, ConversationWriter writer, IOptions<HoldOptions> hold, CancellationToken cancellationToken)
     {
         var (request, problem) = await StrictJson.ReadAsync<CaptureRequest>(http.Request, StrictJson.Api);
         if (problem is not null) return problem;

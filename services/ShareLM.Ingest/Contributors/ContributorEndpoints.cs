@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShareLM.Events;

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ShareLM.Events;
@@ -75,7 +76,7 @@ public static class LegacyUploadEndpoint
     }
 
     static async Task<Results<JsonHttpResult<LegacyAnswer>, ProblemHttpResult>> UploadAsync(
-        HttpContext http, ConversationWriter writer, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
+        HttpContext http, ConversationWriter writer, IOptions<HoldOptions> hold, CancellationToken cancellationToken)
     {
         var (upload, problem) = await StrictJson.ReadAsync<LegacyUpload>(http.Request, StrictJson.Legacy);
         if (problem is not null) return problem;

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,7 +65,7 @@ public static class MyConversationsEndpoints
         var contributor = ContributorAuthentication.Current(http);
         var state = await session.LoadAsync<ConversationState>(id, cancellationToken);
         if (state is null || state.ContributorId != contributor.Id) return Problems.NotFound("No such conversation.");
-        return TypedResults.Ok(Detail(state, await ConversationContent.ReadAsync(session, id, cancellationToken)));
+        return TypedResults.Ok(Detail(state, await ContentReader.ReadAsync(session, id, cancellationToken)));
     }
 
     static async Task<Results<Ok<ContributorExport>, ProblemHttpResult>> ExportAsync(
@@ -87,7 +88,7 @@ public static class MyConversationsEndpoints
     {
         foreach (var chunk in conversations.Chunk(ExportChunk))
         {
-            var contents = await ConversationContent.ReadManyAsync(session, chunk.Select(c => c.Id).ToList(), cancellationToken);
+            var contents = await ContentReader.ReadManyAsync(session, chunk.Select(c => c.Id).ToList(), cancellationToken);
             foreach (var state in chunk) yield return Detail(state, contents.GetValueOrDefault(state.Id) ?? ConversationContent.None);
         }
     }

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShareLM.Events;
 using ShareLM.Ingest.Contributors;

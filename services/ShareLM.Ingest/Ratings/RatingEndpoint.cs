@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ShareLM.Events;
@@ -33,7 +34,7 @@ public static class RatingEndpoint
     /// keeps no text, so the decision takes the content read from the stream, and holds only if the stream is
     /// still at the version that content was read at.
     /// </summary>
-    public static Decide Rate(Guid contributorId, RateConversation request, HoldSettings hold, ConversationContent content) => (state, now) =>
+    public static Decide Rate(Guid contributorId, RateConversation request, HoldOptions hold, ConversationContent content) => (state, now) =>
     {
         if (state is null || state.ContributorId != contributorId)
             return new Decision.Refuse(StatusCodes.Status404NotFound, "Not found", "No such conversation.");
@@ -63,7 +64,7 @@ public static class RatingEndpoint
     };
 
     static async Task<Results<Accepted<CaptureAccepted>, ProblemHttpResult>> RateAsync(
-        Guid id, HttpContext http, ConversationWriter writer, Marten.IQuerySession session, IOptions<HoldSettings> hold, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ConversationWriter writer, Marten.IQuerySession session, IOptions<HoldOptions> hold, CancellationToken cancellationToken)
     {
         var (request, problem) = await StrictJson.ReadAsync<RateConversation>(http.Request, StrictJson.Api);
         if (problem is not null) return problem;
@@ -74,7 +75,7 @@ public static class RatingEndpoint
         var contributor = ContributorAuthentication.Current(http);
         for (var attempt = 1; ; attempt++)
         {
-            var content = await ConversationContent.ReadAsync(session, id, cancellationToken);
+            var content = await ContentReader.ReadAsync(session, id, cancellationToken);
             var result = await writer.WriteAsync(id, Rate(contributor.Id, request, hold.Value, content), cancellationToken);
             if (ReferenceEquals(result.Decision, Stale) && attempt < 5) continue; // a re-send landed in between
             return CaptureEndpoint.Respond(id, result);

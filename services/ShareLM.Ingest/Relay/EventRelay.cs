@@ -7,7 +7,6 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using ShareLM.ServiceDefaults.Telemetry;
-using Domain = ShareLM.Events;
 
 namespace ShareLM.Ingest.Relay;
 
@@ -24,22 +23,17 @@ public sealed class EventRelay : SubscriptionBase
     public const string SubscriptionName = "bus-relay";
 
     readonly IBus _bus;
+    readonly TimeProvider _clock;
     readonly ILogger<EventRelay> _logger;
     readonly ResiliencePipeline _publishing;
 
-    public EventRelay(IBus bus, ILogger<EventRelay> logger)
+    public EventRelay(IBus bus, TimeProvider clock, ILogger<EventRelay> logger)
     {
         _bus = bus;
+        _clock = clock;
         _logger = logger;
         Name = SubscriptionName;
-        IncludeType<Domain.ConversationCaptured>();
-        IncludeType<Domain.ConversationRevised>();
-        IncludeType<Domain.ConversationExtended>();
-        IncludeType<Domain.ConversationRated>();
-        IncludeType<Domain.PublicationRequested>();
-        IncludeType<Domain.DeletionRequested>();
-        IncludeType<Domain.ConversationPublished>();
-        IncludeType<Domain.ConversationDeleted>();
+        foreach (var type in RelayedMessage.RelayedTypes) IncludeType(type);
         Options.BatchSize = 500;
         Options.MaximumHopperSize = 5_000;
         _publishing = new ResiliencePipelineBuilder()
@@ -94,7 +88,7 @@ public sealed class EventRelay : SubscriptionBase
                 context.Headers.Set("sharelm-event-sequence", message.Events[0].Sequence);
             }, ct);
         }, cancellationToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
         foreach (var e in message.Events) ShareLMTelemetry.RelayLag.Record(Math.Max(0, (now - e.Timestamp).TotalSeconds));
     }
 }

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using JasperFx.Events;
+using ShareLM.Conversations;
+using ShareLM.Events;
+using ShareLM.Messages;
 using ShareLM.ServiceDefaults.Telemetry;
-using Domain = ShareLM.Events;
-using Integration = ShareLM.Messages;
 
 namespace ShareLM.Ingest.Relay;
 
 /// <summary>
-/// An integration message for one or more committed events. The captures, revisions and ratings of a page
-/// travel together as <see cref="Integration.HoldsStarted"/> (a hundred at most, so that Retention's
+/// An integration message for one or more committed events. The revisions of a page (captures, re-sends and
+/// ratings: every <see cref="IRevision"/>) travel together as <see cref="HoldsStarted"/> (a hundred at most, so that Retention's
 /// consumers still share the work); every other event is a message of its own. A message's id is its first
 /// event's id, so a page published twice is recognisably the same messages.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
     /// </summary>
     public static IEnumerable<RelayedMessage> Of(IEnumerable<IEvent> events)
     {
-        var holds = new List<(IEvent Event, Integration.HoldStarted Hold)>(MaxHoldsPerMessage);
+        var holds = new List<(IEvent Event, HoldStarted Hold)>(MaxHoldsPerMessage);
         foreach (var e in events)
         {
             if (HoldOf(e) is { } hold)
@@ -42,36 +43,34 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
         if (holds.Count > 0) yield return Batch(holds);
     }
 
-    static RelayedMessage Batch(List<(IEvent Event, Integration.HoldStarted Hold)> holds) =>
+    static RelayedMessage Batch(List<(IEvent Event, HoldStarted Hold)> holds) =>
         // One conversation's correlation id is not the batch's; each entry carries its own.
-        new(new Integration.HoldsStarted(holds.ConvertAll(h => h.Hold)), holds.ConvertAll(h => h.Event), holds[0].Event.Id, null);
+        new(new HoldsStarted(holds.ConvertAll(h => h.Hold)), holds.ConvertAll(h => h.Event), holds[0].Event.Id, null);
 
-    /// <summary>The hold a capture, revision or rating started; null for any other event.</summary>
-    public static Integration.HoldStarted? HoldOf(IEvent e) => e.Data switch
-    {
-        Domain.ConversationCaptured x => Hold(e, x.ConversationId, Integration.HoldCause.Captured, 1, x.PublishAt),
-        Domain.ConversationRevised x => Hold(e, x.ConversationId, Integration.HoldCause.Revised, x.Revision, x.PublishAt),
-        // For Retention a revision is a revision, however much of it was stored.
-        Domain.ConversationExtended x => Hold(e, x.ConversationId, Integration.HoldCause.Revised, x.Revision, x.PublishAt),
-        Domain.ConversationRated x => Hold(e, x.ConversationId, Integration.HoldCause.Rated, x.Revision, x.PublishAt),
-        _ => null,
-    };
-
-    static Integration.HoldStarted Hold(IEvent e, Guid conversationId, Integration.HoldCause cause, int revision, DateTimeOffset publishAt) =>
-        new(conversationId, cause, revision, publishAt, e.Sequence, e.Timestamp, ShareLMTelemetry.TraceParentOf(e), CorrelationOf(e));
+    /// <summary>The hold a revision started; null for any other event.</summary>
+    public static HoldStarted? HoldOf(IEvent e) => e.Data is IRevision r
+        ? new HoldStarted(r.ConversationId, r.Revision, e.Sequence, ShareLMTelemetry.TraceParentOf(e), CorrelationOf(e))
+        : null;
 
     /// <summary>The request's correlation id, recorded on the event by the writer.</summary>
     static Guid? CorrelationOf(IEvent e) => Guid.TryParse(e.CorrelationId, out var correlation) ? correlation : null;
 
-    /// <summary>Any other relayed event to its integration message: ids, revisions and times only.</summary>
-    static object? ToMessage(IEvent e) => e.Data switch
+    /// <summary>Every other relayed event and its integration message: ids, revisions and times only.</summary>
+    static readonly Dictionary<Type, Func<IEvent, object>> Messages = new KeyValuePair<Type, Func<IEvent, object>>[]
     {
-        Domain.PublicationRequested x => new Integration.PublicationRequested(x.ConversationId, x.Revision, e.Sequence, e.Timestamp),
-        Domain.DeletionRequested x => new Integration.DeletionRequested(x.ConversationId, x.RequestedBy, e.Sequence, e.Timestamp),
-        Domain.ConversationPublished x => new Integration.ConversationPublished(x.ConversationId, x.Revision, x.Reason, e.Sequence, x.PublishedAt),
-        Domain.ConversationDeleted x => new Integration.ConversationDeleted(x.ConversationId, x.WasPublic, e.Sequence, x.DeletedAt),
-        _ => null,
-    };
+        Map<PublicationRequested>((x, e) => new PublishNowRequested(x.ConversationId, x.Revision, e.Sequence, e.Timestamp)),
+        Map<DeletionRequested>((x, e) => new ErasureRequested(x.ConversationId, x.RequestedBy, e.Sequence, e.Timestamp)),
+        Map<ConversationPublished>((x, e) => new ConversationMadePublic(x.ConversationId, x.Revision, x.Reason, e.Sequence, x.PublishedAt)),
+        Map<ConversationDeleted>((x, e) => new ConversationTakenDown(x.ConversationId, x.WasPublic, e.Sequence, x.DeletedAt)),
+    }.ToDictionary();
+
+    static KeyValuePair<Type, Func<IEvent, object>> Map<T>(Func<T, IEvent, object> message) => new(typeof(T), e => message((T)e.Data, e));
+
+    static object? ToMessage(IEvent e) => Messages.TryGetValue(e.EventType, out var message) ? message(e) : null;
+
+    /// <summary>The event types the relay reads: every revision, and those with a message of their own (imports have none: they are public at once).</summary>
+    public static IEnumerable<Type> RelayedTypes =>
+        ConversationEvents.All.Where(t => typeof(IRevision).IsAssignableFrom(t) || Messages.ContainsKey(t));
 
     /// <summary>
     /// The producer span: it continues the trace of a message's only event, and links the events' traces when
@@ -79,7 +78,7 @@ public sealed record RelayedMessage(object Body, IReadOnlyList<IEvent> Events, G
     /// </summary>
     public Activity? StartActivity()
     {
-        var name = Body is Integration.HoldsStarted ? "relay holds_started" : $"relay {Events[0].EventTypeName}";
+        var name = Body is HoldsStarted ? "relay holds_started" : $"relay {Events[0].EventTypeName}";
         var activity = Events.Count == 1
             ? ShareLMTelemetry.StartContinuing(name, ShareLMTelemetry.ContextOf(Events[0]), ActivityKind.Producer)
             : ShareLMTelemetry.Source.StartActivity(name, ActivityKind.Producer, default(ActivityContext),

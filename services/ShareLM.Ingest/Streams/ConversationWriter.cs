@@ -1,12 +1,13 @@
+using ShareLM.Conversations;
 using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
-using ShareLM.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
-using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.Ingest.Options;
+using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Resilience;
 using ShareLM.ServiceDefaults.Telemetry;
 
@@ -27,20 +28,6 @@ public abstract record Decision
 /// <summary>The outcome of a write: the decision, and the state before and after it.</summary>
 public sealed record WriteResult(Decision Decision, ConversationState? Before, ConversationState? After);
 
-public sealed class WriterSettings
-{
-    public const string Section = "Ingest:Writer";
-    /// <summary>Most commands committed in one transaction.</summary>
-    public int MaxBatch { get; set; } = 128;
-    /// <summary>
-    /// Batches committed at once, each by its own loop; a conversation always goes to the same loop. While one
-    /// batch waits for its commit to be flushed, another is being built and sent.
-    /// </summary>
-    public int Writers { get; set; } = 2;
-    /// <summary>Attempts for a command whose stream moved under it (another instance wrote first).</summary>
-    public int MaxConflictRetries { get; set; } = 8;
-}
-
 /// <summary>
 /// The gateway's only write path. Requests hand in a decision function; a loop group-commits whatever is
 /// waiting into one transaction (a few such loops run at once, each with its own conversations): one query
@@ -50,7 +37,7 @@ public sealed class WriterSettings
 /// fresh state.
 /// </summary>
 public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineProvider<string> pipelines,
-    IOptions<WriterSettings> settings, ILogger<ConversationWriter> logger) : BackgroundService
+    IOptions<WriterOptions> settings, TimeProvider clock, ILogger<ConversationWriter> logger) : BackgroundService
 {
     sealed record Pending(Guid ConversationId, Decide Decide, string? TraceParent, string? CorrelationId,
         TaskCompletionSource<WriteResult> Completion);
@@ -149,7 +136,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         await using var session = store.LightweightSession();
         var ids = batch.Select(p => p.ConversationId).ToArray();
         var states = (await session.LoadManyAsync<ConversationState>(cancellationToken, ids)).ToDictionary(s => s.Id);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var results = new WriteResult[batch.Count];
         var appended = 0;
         for (var i = 0; i < batch.Count; i++)

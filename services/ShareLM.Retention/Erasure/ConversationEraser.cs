@@ -1,10 +1,10 @@
+using ShareLM.Conversations;
 using Marten;
 using MassTransit;
 using ShareLM.Events;
 using ShareLM.Retention.Holds;
-using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Telemetry;
-using Integration = ShareLM.Messages;
+using ShareLM.Messages;
 
 namespace ShareLM.Retention.Erasure;
 
@@ -16,9 +16,9 @@ namespace ShareLM.Retention.Erasure;
 /// a repeated message masks nothing new and appends nothing.
 /// </summary>
 public sealed class ConversationEraser(IDocumentStore store, IDocumentSession session, PublicationScheduling scheduling, VacuumRequests vacuum, TimeProvider clock,
-    ILogger<ConversationEraser> logger) : IConsumer<Integration.DeletionRequested>
+    ILogger<ConversationEraser> logger) : IConsumer<ErasureRequested>
 {
-    public async Task Consume(ConsumeContext<Integration.DeletionRequested> context)
+    public async Task Consume(ConsumeContext<ErasureRequested> context)
     {
         var id = context.Message.ConversationId;
         await scheduling.CancelAsync(id, context.CancellationToken);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ShareLM.Retention.Options;
 using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Retention.Erasure;
@@ -8,12 +10,10 @@ namespace ShareLM.Retention.Erasure;
 /// masked-over row versions are reclaimed instead of lingering until autovacuum. Requests are coalesced: a
 /// burst of deletions costs one vacuum. What vacuum cannot reach (WAL, backups) is in docs/erasure.md.
 /// </summary>
-public sealed class VacuumRequests(NpgsqlDataSource dataSource, ILogger<VacuumRequests> logger) : BackgroundService
+public sealed class VacuumRequests(NpgsqlDataSource dataSource, IOptions<ErasureOptions> options, ILogger<VacuumRequests> logger) : BackgroundService
 {
     static readonly string[] Tables = [$"{EventStoreSetup.Schema}.mt_events", $"{EventStoreSetup.Schema}.mt_doc_conversationstate"];
     readonly SemaphoreSlim _requested = new(0, 1);
-
-    public static TimeSpan Debounce { get; set; } = TimeSpan.FromSeconds(2);
 
     public void Request()
     {
@@ -27,7 +27,7 @@ public sealed class VacuumRequests(NpgsqlDataSource dataSource, ILogger<VacuumRe
             try
             {
                 await _requested.WaitAsync(stoppingToken);
-                await Task.Delay(Debounce, stoppingToken);
+                await Task.Delay(options.Value.VacuumDebounce, stoppingToken);
                 foreach (var table in Tables)
                 {
                     await using var command = dataSource.CreateCommand($"vacuum {table}");

@@ -1,8 +1,11 @@
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Options;
+using ShareLM.Conversations;
+using ShareLM.Messages;
+using ShareLM.Retention.Options;
 using ShareLM.Retention.Scheduling;
-using ShareLM.ServiceDefaults.EventStore;
-using Integration = ShareLM.Messages;
+using ShareLM.ServiceDefaults.Messaging;
 
 namespace ShareLM.Retention.Holds;
 
@@ -12,24 +15,19 @@ namespace ShareLM.Retention.Holds;
 /// should already be published. Missing schedules are scheduled again; overdue ones are published now (the
 /// publisher re-checks the state, so this is safe to run at any time, and twice). Deletions whose erasure has
 /// not completed after a while are handed to the eraser again (it is idempotent). Runs periodically and on
-/// an operator's request (<see cref="Integration.ReconcileHolds"/>).
+/// an operator's request (<see cref="ReconcileHolds"/>).
 /// </summary>
-public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, PublicationScheduling scheduling, IBus bus, ILogger<HoldReconciler> logger)
+public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules, PublicationScheduling scheduling, IBus bus,
+    IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<HoldReconciler> logger)
 {
-    /// <summary>A hold that ended this long ago without a publication is overdue.</summary>
-    public static TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>An erasure still not done this long after its request has stalled.</summary>
-    public static TimeSpan ErasureStalledAfter { get; set; } = TimeSpan.FromMinutes(1);
-
-    public async Task<Integration.HoldsReconciled> ReconcileAsync(Guid requestId, bool dryRun, CancellationToken cancellationToken)
+    public async Task<HoldsReconciled> ReconcileAsync(Guid requestId, bool dryRun, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         var held = await session.Query<ConversationState>()
             .Where(c => c.Status == ConversationStatus.Held)
-            .Select(c => new HeldConversation(c.Id, c.Revision, c.PublishAt))
+            .Select(c => new HeldConversation(c.Id, c.PublishAt))
             .ToListAsync(cancellationToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         int scheduled = 0, missing = 0, overdue = 0, rescheduled = 0;
         var touched = new List<Guid>();
         foreach (var chunk in held.Chunk(1_000))
@@ -39,12 +37,12 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
             foreach (var c in chunk)
             {
                 var isPending = pending.Contains(c.Id);
-                var isOverdue = c.PublishAt < now - OverdueAfter;
+                var isOverdue = c.PublishAt < now - options.Value.OverdueAfter;
                 if (isPending && !isOverdue) { scheduled++; continue; }
                 if (isOverdue) overdue++; else missing++;
                 touched.Add(c.Id);
                 // An overdue hold is sent for publication at once; a missing one is scheduled again.
-                if (!dryRun) again.Add(new Hold(c.Id, c.Revision, c.PublishAt, null, null));
+                if (!dryRun) again.Add(new Hold(c.Id, c.PublishAt, null, null));
             }
             await scheduling.ScheduleAsync(bus, again, cancellationToken);
             rescheduled += again.Count;
@@ -53,7 +51,7 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
             logger.LogWarning("Hold reconciliation: {Missing} missing and {Overdue} overdue of {Held} held; {Rescheduled} rescheduled",
                 missing, overdue, held.Count, rescheduled);
 
-        var stalledBefore = now - ErasureStalledAfter;
+        var stalledBefore = now - options.Value.ErasureStalledAfter;
         var stalled = await session.Query<ConversationState>()
             .Where(c => c.Status == ConversationStatus.Deleting && c.DeletionRequestedAt < stalledBefore)
             .Select(c => new StalledErasure(c.Id, c.DeletionRequestedBy))
@@ -62,22 +60,22 @@ public sealed class HoldReconciler(IDocumentStore store, ScheduleStore schedules
         {
             var eraser = await bus.GetSendEndpoint(ErasureAddress);
             foreach (var s in stalled)
-                await eraser.Send(new Integration.DeletionRequested(s.Id, s.RequestedBy ?? "unknown", 0, now), cancellationToken);
+                await eraser.Send(new ErasureRequested(s.Id, s.RequestedBy ?? "unknown", 0, now), cancellationToken);
             logger.LogWarning("Reconciliation: {Count} stalled erasures handed to the eraser again", stalled.Count);
         }
-        return new Integration.HoldsReconciled(requestId, held.Count, scheduled, missing, overdue, rescheduled, touched.Take(1_000).ToList(), stalled.Count);
+        return new HoldsReconciled(requestId, held.Count, scheduled, missing, overdue, rescheduled, touched.Take(1_000).ToList(), stalled.Count);
     }
 
-    sealed record HeldConversation(Guid Id, int Revision, DateTimeOffset PublishAt);
+    sealed record HeldConversation(Guid Id, DateTimeOffset PublishAt);
     sealed record StalledErasure(Guid Id, string? RequestedBy);
 
-    static readonly Uri ErasureAddress = new($"exchange:{RetentionApp.ErasureQueue}");
+    static readonly Uri ErasureAddress = QueueNames.Address(QueueNames.Erasure);
 }
 
-/// <summary>Answers an operator's <see cref="Integration.ReconcileHolds"/>.</summary>
-public sealed class ReconcileHoldsConsumer(HoldReconciler reconciler) : IConsumer<Integration.ReconcileHolds>
+/// <summary>Answers an operator's <see cref="ReconcileHolds"/>.</summary>
+public sealed class ReconcileHoldsConsumer(HoldReconciler reconciler) : IConsumer<ReconcileHolds>
 {
-    public async Task Consume(ConsumeContext<Integration.ReconcileHolds> context)
+    public async Task Consume(ConsumeContext<ReconcileHolds> context)
     {
         var report = await reconciler.ReconcileAsync(context.Message.RequestId, context.Message.DryRun, context.CancellationToken);
         await context.RespondAsync(report);
@@ -85,7 +83,7 @@ public sealed class ReconcileHoldsConsumer(HoldReconciler reconciler) : IConsume
 }
 
 /// <summary>Runs the reconciliation now and then, so a lost schedule heals without an operator.</summary>
-public sealed class PeriodicHoldReconciliation(HoldReconciler reconciler, Microsoft.Extensions.Options.IOptions<ReconciliationSettings> settings,
+public sealed class PeriodicHoldReconciliation(HoldReconciler reconciler, IOptions<ReconciliationOptions> settings,
     ILogger<PeriodicHoldReconciliation> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -105,11 +103,4 @@ public sealed class PeriodicHoldReconciliation(HoldReconciler reconciler, Micros
             }
         }
     }
-}
-
-public sealed class ReconciliationSettings
-{
-    public const string Section = "Retention:Reconciliation";
-    /// <summary>How often Retention checks that every held conversation has its schedule (zero: never).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 }

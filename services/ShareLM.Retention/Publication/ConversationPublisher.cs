@@ -1,30 +1,30 @@
+using ShareLM.Conversations;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
 using ShareLM.Events;
 using ShareLM.Retention.Holds;
-using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Telemetry;
-using Integration = ShareLM.Messages;
+using ShareLM.Messages;
 
 namespace ShareLM.Retention.Publication;
 
 /// <summary>
-/// Ends holds. A scheduled <see cref="Integration.PublishConversation"/> publishes only if its conversation is
+/// Ends holds. A scheduled <see cref="PublishConversation"/> publishes only if its conversation is
 /// still held and its hold is over; a stale one (the conversation was revised since) re-schedules the latest
-/// hold, so a lost or out-of-order schedule heals itself. <see cref="Integration.PublicationRequested"/>
+/// hold, so a lost or out-of-order schedule heals itself. <see cref="PublishNowRequested"/>
 /// publishes at once and cancels the schedule. The append expects the version it read, so a deletion that
 /// lands meanwhile wins: the retry sees it and does nothing.
 /// </summary>
 public sealed class ConversationPublisher(IDocumentSession session, PublicationScheduling scheduling, TimeProvider clock,
     ILogger<ConversationPublisher> logger) :
-    IConsumer<Integration.PublishConversation>,
-    IConsumer<Integration.PublicationRequested>
+    IConsumer<PublishConversation>,
+    IConsumer<PublishNowRequested>
 {
     /// <summary>A scheduled message may arrive a little before its time on a machine whose clock runs ahead.</summary>
     static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(250);
 
-    public async Task Consume(ConsumeContext<Integration.PublishConversation> context)
+    public async Task Consume(ConsumeContext<PublishConversation> context)
     {
         var id = context.Message.ConversationId;
         var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);
@@ -35,13 +35,13 @@ public sealed class ConversationPublisher(IDocumentSession session, PublicationS
         if (state.PublishAt > now + EarlyTolerance)
         {
             // Revised since this was scheduled, or early: the latest hold decides.
-            await scheduling.ScheduleAsync(context, id, state.Revision, state.PublishAt, context.CancellationToken);
+            await scheduling.ScheduleAsync(context, id, state.PublishAt, context.CancellationToken);
             return;
         }
         await PublishAsync(stream, state, now, Vocabulary.PublishedBecauseHoldEnded, context.CancellationToken);
     }
 
-    public async Task Consume(ConsumeContext<Integration.PublicationRequested> context)
+    public async Task Consume(ConsumeContext<PublishNowRequested> context)
     {
         var id = context.Message.ConversationId;
         var stream = await session.Events.FetchForWriting<ConversationState>(id, context.CancellationToken);

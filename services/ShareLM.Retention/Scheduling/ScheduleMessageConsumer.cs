@@ -24,7 +24,7 @@ public sealed class ScheduleMessageConsumer(ScheduleStore store, ILogger<Schedul
             .GetMessageBody(new MessageSendContext<ScheduleMessage>(message));
 
         var headers = context.Headers.GetAll().ToList();
-        var scheduled = new ScheduledMessage(
+        var scheduled = new ScheduleRow(
             message.CorrelationId,
             new DateTimeOffset(DateTime.SpecifyKind(message.ScheduledTime, DateTimeKind.Utc)),
             message.Destination,

@@ -1,51 +1,9 @@
-using MassTransit.Context;
-using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
+using ShareLM.Retention.Options;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace ShareLM.Retention.Scheduling;
-
-/// <summary>One pending message: MassTransit's envelope of the payload (ids only, never content) and where it goes.</summary>
-public sealed record ScheduledMessage(
-    Guid TokenId,
-    DateTimeOffset DueAt,
-    Uri Destination,
-    string Body,
-    string ContentType,
-    string MessageTypes,
-    Guid? MessageId,
-    Guid? CorrelationId,
-    Guid? ConversationId,
-    Guid? InitiatorId,
-    Guid? RequestId,
-    string? SourceAddress,
-    string? ResponseAddress,
-    string? FaultAddress,
-    DateTimeOffset? ExpirationTime,
-    string? HeadersJson,
-    string? TraceParent)
-{
-    /// <summary>
-    /// The row for sending <paramref name="message"/> to <paramref name="destination"/> at <paramref name="dueAt"/>:
-    /// MassTransit's envelope of it, as the scheduler endpoint would store a ScheduleSend of the same message.
-    /// </summary>
-    public static ScheduledMessage Of<T>(T message, Guid tokenId, DateTimeOffset dueAt, Uri destination, string? traceParent, Guid? correlationId)
-        where T : class
-    {
-        var messageId = MassTransit.NewId.NextGuid();
-        var send = new MessageSendContext<T>(message)
-        {
-            MessageId = messageId,
-            CorrelationId = correlationId,
-            DestinationAddress = destination,
-        };
-        var body = SystemTextJsonMessageSerializer.Instance.GetMessageBody(send).GetString();
-        return new ScheduledMessage(tokenId, dueAt, destination, body, SystemTextJsonMessageSerializer.JsonContentType.ToString(),
-            string.Join(";", MassTransit.MessageTypeCache<T>.MessageTypeNames), messageId, correlationId, null, null, null, null, null, null, null,
-            null, traceParent);
-    }
-}
 
 /// <summary>
 /// The durable schedule: one row per token in PostgreSQL. Scheduling the same token again replaces the row
@@ -55,7 +13,7 @@ public sealed record ScheduledMessage(
 /// the dispatchers' next look NOTIFYs <see cref="Channel"/>, so a dispatcher waiting for a later due time wakes
 /// for an earlier one.
 /// </summary>
-public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<SchedulerSettings> settings)
+public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<SchedulerOptions> settings, TimeProvider clock)
 {
     public const string Schema = "scheduler";
     public const string Channel = "sharelm_scheduler";
@@ -114,19 +72,19 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
         }
     }
 
-    public Task UpsertAsync(ScheduledMessage message, CancellationToken cancellationToken) => UpsertAsync([message], cancellationToken);
+    public Task UpsertAsync(ScheduleRow message, CancellationToken cancellationToken) => UpsertAsync([message], cancellationToken);
 
     /// <summary>
     /// Schedules many messages in one statement (a token given twice keeps its last message), then one NOTIFY
     /// carrying the earliest due time if that is sooner than every dispatcher looks anyway (<see
-    /// cref="SchedulerSettings.MaxIdle"/>): a hold ending tomorrow wakes nobody, and PostgreSQL serialises the
+    /// cref="SchedulerOptions.MaxIdle"/>): a hold ending tomorrow wakes nobody, and PostgreSQL serialises the
     /// commits of notifying transactions.
     /// </summary>
-    public async Task UpsertAsync(IReadOnlyCollection<ScheduledMessage> messages, CancellationToken cancellationToken)
+    public async Task UpsertAsync(IReadOnlyCollection<ScheduleRow> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0) return;
         await EnsureSchemaAsync(cancellationToken);
-        var byToken = new Dictionary<Guid, ScheduledMessage>(messages.Count);
+        var byToken = new Dictionary<Guid, ScheduleRow>(messages.Count);
         foreach (var m in messages) byToken[m.TokenId] = m;
         var rows = byToken.Values.OrderBy(m => m.TokenId).ToArray(); // a fixed lock order: concurrent upserts cannot deadlock
 
@@ -167,7 +125,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
         batch.BatchCommands.Add(command);
         var earliest = rows.Min(m => m.DueAt);
         // The payload is the earliest due time (Unix ms): a dispatcher already waking earlier ignores it.
-        if (earliest <= DateTimeOffset.UtcNow + settings.Value.MaxIdle)
+        if (earliest <= clock.GetUtcNow() + settings.Value.MaxIdle)
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"select pg_notify('{Channel}', $1)")
             {
                 Parameters = { new NpgsqlParameter { Value = earliest.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
@@ -175,7 +133,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    static NpgsqlParameter Column<T>(ScheduledMessage[] rows, Func<ScheduledMessage, T> value, NpgsqlDbType type) =>
+    static NpgsqlParameter Column<T>(ScheduleRow[] rows, Func<ScheduleRow, T> value, NpgsqlDbType type) =>
         new() { Value = rows.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
 
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
@@ -235,12 +193,12 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
     /// Claims up to <paramref name="limit"/> due rows in a transaction, hands them to <paramref name="send"/>,
     /// and deletes those it reports sent, all before committing. Rows whose send failed stay (and are retried).
     /// </summary>
-    public async Task<int> DispatchDueAsync(int limit, Func<IReadOnlyList<ScheduledMessage>, Task<IReadOnlyList<Guid>>> send,
+    public async Task<int> DispatchDueAsync(int limit, Func<IReadOnlyList<ScheduleRow>, Task<IReadOnlyList<Guid>>> send,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var due = new List<ScheduledMessage>();
+        var due = new List<ScheduleRow>();
         await using (var command = new NpgsqlCommand($"""
             select token_id, due_at, destination, body, content_type, message_types, message_id, correlation_id, conversation_id,
                    initiator_id, request_id, source_address, response_address, fault_address, expiration_time, headers, trace_parent
@@ -255,7 +213,7 @@ public sealed class ScheduleStore(NpgsqlDataSource dataSource, IOptions<Schedule
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add(new ScheduledMessage(
+                due.Add(new ScheduleRow(
                     reader.GetGuid(0),
                     reader.GetFieldValue<DateTimeOffset>(1),
                     new Uri(reader.GetString(2)),

@@ -4,23 +4,10 @@ using System.Text.Json;
 using MassTransit;
 using MassTransit.Serialization;
 using Npgsql;
+using ShareLM.Retention.Options;
 using ShareLM.ServiceDefaults.Telemetry;
 
 namespace ShareLM.Retention.Scheduling;
-
-public sealed class SchedulerSettings
-{
-    public const string Section = "Scheduler";
-
-    /// <summary>Rows claimed per transaction.</summary>
-    public int BatchSize { get; set; } = 500;
-
-    /// <summary>Longest sleep between looks at the table, whatever notifications say (a safety net).</summary>
-    public TimeSpan MaxIdle { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long one send may take before the row is left for a later attempt.</summary>
-    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
-}
 
 /// <summary>
 /// Sends each scheduled message when it is due. Sleeps until the earliest due time, woken early by
@@ -31,7 +18,8 @@ public sealed class SchedulerSettings
 public sealed class ScheduledMessageDispatcher(
     ScheduleStore store,
     IBus bus,
-    Microsoft.Extensions.Options.IOptions<SchedulerSettings> settings,
+    Microsoft.Extensions.Options.IOptions<SchedulerOptions> settings,
+    TimeProvider clock,
     ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
 {
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
@@ -59,10 +47,10 @@ public sealed class ScheduledMessageDispatcher(
                 var wait = options.MaxIdle;
                 if (next is { } due)
                 {
-                    var untilDue = due - DateTimeOffset.UtcNow;
+                    var untilDue = due - clock.GetUtcNow();
                     if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : untilDue;
                 }
-                Volatile.Write(ref _nextLookAt, (DateTimeOffset.UtcNow + wait).ToUnixTimeMilliseconds());
+                Volatile.Write(ref _nextLookAt, (clock.GetUtcNow() + wait).ToUnixTimeMilliseconds());
                 await _wake.WaitAsync(wait, stoppingToken);
                 while (_wake.CurrentCount > 0) await _wake.WaitAsync(0, stoppingToken);
             }
@@ -111,7 +99,7 @@ public sealed class ScheduledMessageDispatcher(
         }
     }
 
-    async Task<IReadOnlyList<Guid>> SendAsync(IReadOnlyList<ScheduledMessage> due)
+    async Task<IReadOnlyList<Guid>> SendAsync(IReadOnlyList<ScheduleRow> due)
     {
         var results = await Task.WhenAll(due.Select(async message =>
         {
@@ -124,7 +112,7 @@ public sealed class ScheduledMessageDispatcher(
                 using var timeout = new CancellationTokenSource(settings.Value.SendTimeout);
                 var endpoint = await bus.GetSendEndpoint(message.Destination);
                 await endpoint.Send(new SerializedMessageBody(), new ForwardPipe(message), timeout.Token);
-                ShareLMTelemetry.SchedulerLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - message.DueAt).TotalSeconds));
+                ShareLMTelemetry.SchedulerLag.Record(Math.Max(0, (clock.GetUtcNow() - message.DueAt).TotalSeconds));
                 return (message.TokenId, Sent: true);
             }
             catch (Exception e)
@@ -138,7 +126,7 @@ public sealed class ScheduledMessageDispatcher(
     }
 
     /// <summary>Sends the stored envelope as it was scheduled: same body, message types, ids and headers.</summary>
-    sealed class ForwardPipe(ScheduledMessage message) : IPipe<SendContext>
+    sealed class ForwardPipe(ScheduleRow message) : IPipe<SendContext>
     {
         public Task Send(SendContext context)
         {

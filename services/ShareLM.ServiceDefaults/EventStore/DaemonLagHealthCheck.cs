@@ -9,7 +9,7 @@ namespace ShareLM.ServiceDefaults.EventStore;
 /// store head by more than <see cref="MaxLag"/> events and has not moved for <see cref="StuckFor"/>.
 /// Progress is read from the database, so every instance reports the same, leader or not.
 /// </summary>
-public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<string> shardPrefixes) : IHealthCheck
+public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<string> shardPrefixes, TimeProvider clock) : IHealthCheck
 {
     public long MaxLag { get; init; } = 10_000;
     public TimeSpan StuckFor { get; init; } = TimeSpan.FromSeconds(60);
@@ -22,7 +22,7 @@ public sealed class DaemonLagHealthCheck(string connectionString, IReadOnlyList<
         var lags = await DaemonProgress.ReadAsync(connectionString, cancellationToken);
         var data = new Dictionary<string, object>();
         var problems = new List<string>();
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         foreach (var prefix in shardPrefixes)
         {
             var position = lags.PositionOf(prefix);
@@ -81,6 +81,9 @@ public static class DaemonLagHealthChecks
 {
     /// <summary>Readiness fails while these subscriptions or projections lag; checked at most once a second.</summary>
     public static IHealthChecksBuilder AddDaemonLag(this IHealthChecksBuilder checks, string name, string connectionString, params string[] shardPrefixes) =>
-        checks.AddCheck(name, new Hosting.ThrottledHealthCheck(new DaemonLagHealthCheck(connectionString, shardPrefixes)), HealthStatus.Unhealthy,
-            [Hosting.ServiceDefaults.ReadyTag]);
+        checks.Add(new HealthCheckRegistration(name, sp =>
+        {
+            var clock = sp.GetRequiredService<TimeProvider>();
+            return new Hosting.ThrottledHealthCheck(new DaemonLagHealthCheck(connectionString, shardPrefixes, clock), Hosting.ThrottledHealthCheck.DefaultInterval, clock);
+        }, HealthStatus.Unhealthy, [Hosting.ServiceDefaults.ReadyTag]));
 }

@@ -2,7 +2,9 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.Hosting;
 using Weasel.Core;
@@ -18,29 +20,25 @@ public static class EventStoreSetup
 {
     public const string Schema = "sharelm";
 
-    public static IReadOnlyList<Type> EventTypes { get; } =
-    [
-        typeof(ConversationCaptured), typeof(ConversationRevised), typeof(ConversationExtended), typeof(ConversationRated),
-        typeof(PublicationRequested), typeof(ConversationPublished), typeof(DeletionRequested),
-        typeof(ConversationDeleted), typeof(ConversationImported),
-    ];
+    /// <summary>Every event type of a conversation's stream.</summary>
+    public static IReadOnlyList<Type> EventTypes => ConversationEvents.All;
 
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddShareLMEventStore(
-        this IHostApplicationBuilder builder, string applicationName, Action<StoreOptions>? configure = null)
+        this IHostApplicationBuilder builder, string applicationName, Action<StoreOptions, IServiceProvider>? configure = null)
     {
         var connectionString = ConnectionSettings.Postgres(builder.Configuration);
-        var pollInterval = builder.Configuration.GetValue("EventStore:DaemonPollInterval", DefaultDaemonPollInterval);
+        builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EventStoreMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventStoreMigration>());
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("schema",
             sp => sp.GetRequiredService<EventStoreMigration>(), Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy,
             [Hosting.ServiceDefaults.ReadyTag]));
         return builder.Services
-            .AddMarten(_ =>
+            .AddMarten(services =>
             {
                 var options = new StoreOptions();
-                Configure(options, connectionString, applicationName, pollInterval);
-                configure?.Invoke(options);
+                Configure(options, connectionString, applicationName, services.GetRequiredService<IOptions<EventStoreOptions>>().Value.DaemonPollInterval);
+                configure?.Invoke(options, services);
                 return options;
             })
             .UseLightweightSessions();
@@ -73,13 +71,19 @@ public static class EventStoreSetup
         options.Events.UseExclusiveLockOnConcurrentAppends = true;
         options.Events.AddEventTypes(EventTypes);
 
-        options.Projections.Snapshot<ConversationState>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new ConversationStateProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<ConversationState>()
             // A contributor's own list, and the status counts (stats, reconciliation, ops). Nothing looks a
             // conversation up by its publication time: the schedule table is what finds due holds.
             .Index(x => x.ContributorId)
             .Index(x => x.Status);
 
-        Masking.AddErasureRules(options);
+        Masking.AddErasureRules(new MartenMaskingRules(options));
     }
+}
+
+/// <summary>The erasure rules registered with Marten's event data masking.</summary>
+sealed class MartenMaskingRules(StoreOptions options) : IMaskingRules
+{
+    public void Add<T>(Func<T, T> rule) where T : class, ICarriesContent => options.Events.AddMaskingRuleForProtectedInformation(rule);
 }

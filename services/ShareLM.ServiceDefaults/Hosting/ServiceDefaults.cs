@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry;
+using ShareLM.Conversations;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -54,14 +55,15 @@ public static class ServiceDefaults
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
-        builder.Services.Configure<HoldSettings>(builder.Configuration.GetSection(HoldSettings.Section));
+        builder.Services.AddOptions<HoldOptions>().BindConfiguration(HoldOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddShareLMResilience();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DependencyFailureHandler>();
-        builder.Services.Configure<KestrelServerOptions>(o =>
+        builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<Microsoft.Extensions.Options.IOptions<HttpOptions>>((kestrel, http) =>
         {
-            o.AddServerHeader = false;
-            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 

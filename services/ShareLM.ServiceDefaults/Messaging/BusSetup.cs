@@ -10,12 +10,7 @@ namespace ShareLM.ServiceDefaults.Messaging;
 /// </summary>
 public static class BusSetup
 {
-    public const string SchedulerQueue = "sharelm-scheduler";
-    public static readonly Uri SchedulerAddress = new($"exchange:{SchedulerQueue}");
-
-    /// <summary>Where operators' requests to Retention (hold reconciliation) go.</summary>
-    public const string RetentionOperationsQueue = "sharelm-retention-operations";
-    public static readonly Uri RetentionOperationsAddress = new($"exchange:{RetentionOperationsQueue}");
+    public static readonly Uri SchedulerAddress = QueueNames.Address(QueueNames.Scheduler);
 
     /// <summary>Scheduled redelivery intervals after the immediate retries are spent; then the _error queue.</summary>
     public static readonly TimeSpan[] RedeliveryIntervals = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
@@ -28,7 +23,7 @@ public static class BusSetup
         var serviceName = builder.Environment.ApplicationName;
         var consumed = new ConsumedQueues();
         builder.Services.AddSingleton(consumed);
-        builder.Services.Configure<WatchdogSettings>(builder.Configuration.GetSection(WatchdogSettings.Section));
+        builder.Services.AddOptions<WatchdogOptions>().BindConfiguration(WatchdogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<ConsumerWatchdog>();
         builder.Services.AddMassTransit(x =>
         {
@@ -44,7 +39,7 @@ public static class BusSetup
                 consumed.Add(name);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
                     rabbitEndpoint.SetQuorumQueue();
-                if (name == SchedulerQueue)
+                if (name == QueueNames.Scheduler)
                 {
                     // The scheduler cannot redeliver through itself: it retries in place, patiently.
                     endpoint.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));

@@ -22,16 +22,6 @@ public sealed class ConsumedQueues
     }
 }
 
-public sealed class WatchdogSettings
-{
-    public const string Section = "Messaging:Watchdog";
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>Consecutive checks with no consumer at the broker before the bus is restarted.</summary>
-    public int Strikes { get; set; } = 2;
-    /// <summary>If the graceful stop has not finished by then, the process leaves anyway (zero: never force).</summary>
-    public TimeSpan HardExitAfter { get; set; } = TimeSpan.FromSeconds(45);
-}
-
 /// <summary>
 /// Guards against a receive endpoint that MassTransit believes is consuming while the broker has no
 /// consumer on its queue: after a broker restart with messages in flight, MassTransit 8 can leave an endpoint
@@ -46,7 +36,7 @@ public sealed class WatchdogSettings
 /// detected, which is the case that stalls work.
 /// </summary>
 public sealed class ConsumerWatchdog(ConsumedQueues queues, IBusControl bus, IConfiguration configuration,
-    IHostApplicationLifetime lifetime, IOptions<WatchdogSettings> settings, ILogger<ConsumerWatchdog> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, IOptions<WatchdogOptions> settings, ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

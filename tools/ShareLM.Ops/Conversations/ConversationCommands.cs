@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.CommandLine;
 using Marten;
 using ShareLM.Events;

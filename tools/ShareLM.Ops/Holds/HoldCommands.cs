@@ -17,7 +17,7 @@ public static class HoldCommands
         {
             await using var ops = context();
             var bus = await ops.BusAsync(ct);
-            var client = bus.CreateRequestClient<ReconcileHolds>(BusSetup.RetentionOperationsAddress, RequestTimeout.After(m: 5));
+            var client = bus.CreateRequestClient<ReconcileHolds>(QueueNames.Address(QueueNames.RetentionOperations), RequestTimeout.After(m: 5));
             var response = await AnsiConsole.Status().StartAsync("Retention is reconciling holds",
                 _ => client.GetResponse<HoldsReconciled>(new ReconcileHolds(Guid.NewGuid(), parse.GetValue(dryRun)), ct));
             var report = response.Message;

@@ -1,3 +1,4 @@
+using ShareLM.Conversations;
 using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Marten;

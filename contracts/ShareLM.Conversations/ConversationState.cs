@@ -1,6 +1,6 @@
 using ShareLM.Events;
 
-namespace ShareLM.ServiceDefaults.EventStore;
+namespace ShareLM.Conversations;
 
 public enum ConversationStatus
 {
@@ -20,7 +20,7 @@ public enum ConversationStatus
 /// decides publication and deletion from it. It keeps no message text (the hash of the latest content decides
 /// whether a re-send changes anything; the text itself is read from the stream when a contributor asks for it):
 /// every capture writes this row, and a copy of the text here would double what each capture writes and what
-/// erasure has to reach. <see cref="Apply(DeletionRequested)"/> blanks what it keeps of the content.
+/// erasure has to reach. A deletion request blanks what it keeps of the content.
 /// </summary>
 public sealed class ConversationState
 {
@@ -55,7 +55,7 @@ public sealed class ConversationState
     public bool IsDeletedOrDeleting => Status is ConversationStatus.Deleting or ConversationStatus.Deleted;
     public bool WasEverPublic => PublishedRevision is not null;
 
-    public void Apply(ConversationCaptured e)
+    void On(ConversationCaptured e)
     {
         Id = e.ConversationId;
         ContributorId = e.ContributorId;
@@ -63,70 +63,44 @@ public sealed class ConversationState
         Source = e.Source;
         TermsVersion = e.TermsVersion;
         Demographics = e.Demographics;
-        PageUrl = e.PageUrl;
-        Model = e.Model;
-        MessageCount = e.Turns.Count;
-        Rating = e.Rating;
-        Redacted = e.Redacted;
-        ContentHash = e.ContentHash;
-        TurnHashes = e.TurnHashes is { } hashes ? [.. hashes] : [];
-        Revision = 1;
-        Status = ConversationStatus.Held;
-        CapturedAt = UpdatedAt = e.CapturedAt;
-        PublishAt = e.PublishAt;
+        CapturedAt = e.CapturedAt;
+        Revise(e);
     }
 
-    public void Apply(ConversationRevised e)
-    {
-        if (IsDeletedOrDeleting) return;
-        PageUrl = e.PageUrl;
-        Model = e.Model;
-        MessageCount = e.Turns.Count;
-        Rating = e.Rating;
-        Redacted = e.Redacted;
-        ContentHash = e.ContentHash;
-        TurnHashes = e.TurnHashes is { } hashes ? [.. hashes] : [];
-        Revision = e.Revision;
-        Status = ConversationStatus.Held;
-        UpdatedAt = e.RevisedAt;
-        PublishAt = e.PublishAt;
-    }
+    void On(ConversationRevised e) => Revise(e);
 
-    public void Apply(ConversationExtended e)
-    {
-        if (IsDeletedOrDeleting) return;
-        PageUrl = e.PageUrl;
-        Model = e.Model;
-        MessageCount = e.KeptTurns + e.NewTurns.Count;
-        Rating = e.Rating;
-        Redacted = e.Redacted;
-        ContentHash = e.ContentHash;
-        TurnHashes = e.NewTurnHashes is { } hashes ? [.. TurnHashes.Take(e.KeptTurns), .. hashes] : [];
-        Revision = e.Revision;
-        Status = ConversationStatus.Held;
-        UpdatedAt = e.ExtendedAt;
-        PublishAt = e.PublishAt;
-    }
+    void On(ConversationExtended e) => Revise(e);
 
-    public void Apply(ConversationRated e)
+    void On(ConversationRated e) => Revise(e);
+
+    /// <summary>Every revision alike: the hold starts again; what it says of the text is kept, the text is not.</summary>
+    void Revise(IRevision e)
     {
         if (IsDeletedOrDeleting) return;
+        if (e is ITextRevision text)
+        {
+            PageUrl = text.PageUrl;
+            Model = text.Model;
+            Redacted = text.Redacted;
+            MessageCount = text.TurnCountAfter(MessageCount);
+            TurnHashes = [.. text.TurnHashesAfter(TurnHashes)];
+        }
         Rating = e.Rating;
         ContentHash = e.ContentHash;
         Revision = e.Revision;
         Status = ConversationStatus.Held;
-        UpdatedAt = e.RatedAt;
+        UpdatedAt = e.OccurredAt;
         PublishAt = e.PublishAt;
     }
 
-    public void Apply(PublicationRequested e)
+    void On(PublicationRequested e)
     {
         if (IsDeletedOrDeleting || e.Revision != Revision) return;
         // Publishing now means the hold ends now; Retention appends ConversationPublished.
         if (e.RequestedAt < PublishAt) PublishAt = e.RequestedAt;
     }
 
-    public void Apply(ConversationPublished e)
+    void On(ConversationPublished e)
     {
         if (IsDeletedOrDeleting) return;
         PublishedRevision = e.Revision;
@@ -136,7 +110,7 @@ public sealed class ConversationState
 
     /// <remarks>An imported conversation has no contributor to show it to, so its write model keeps no copy of the
     /// text (it is in the event and the public record): imports write less, and erasure has one copy fewer.</remarks>
-    public void Apply(ConversationImported e)
+    void On(ConversationImported e)
     {
         Id = e.ConversationId;
         Source = e.Source;
@@ -152,7 +126,7 @@ public sealed class ConversationState
         PublishedAt = e.ImportedAt;
     }
 
-    public void Apply(DeletionRequested e)
+    void On(DeletionRequested e)
     {
         if (IsDeletedOrDeleting) return;
         Status = ConversationStatus.Deleting;
@@ -162,7 +136,7 @@ public sealed class ConversationState
         Blank();
     }
 
-    public void Apply(ConversationDeleted e)
+    void On(ConversationDeleted e)
     {
         Status = ConversationStatus.Deleted;
         DeletedAt = e.DeletedAt;
@@ -174,23 +148,27 @@ public sealed class ConversationState
     public ConversationState Fold(IEnumerable<object> events)
     {
         var next = (ConversationState)MemberwiseClone();
-        foreach (var e in events)
-        {
-            switch (e)
-            {
-                case ConversationCaptured x: next.Apply(x); break;
-                case ConversationRevised x: next.Apply(x); break;
-                case ConversationExtended x: next.Apply(x); break;
-                case ConversationRated x: next.Apply(x); break;
-                case PublicationRequested x: next.Apply(x); break;
-                case ConversationPublished x: next.Apply(x); break;
-                case ConversationImported x: next.Apply(x); break;
-                case DeletionRequested x: next.Apply(x); break;
-                case ConversationDeleted x: next.Apply(x); break;
-            }
-            next.Version++;
-        }
+        foreach (var e in events) next.Evolve(e);
         return next;
+    }
+
+    /// <summary>Applies one more event of the stream (the event store's projection and <see cref="Fold"/> both come here).</summary>
+    public void Evolve(object e)
+    {
+        switch (e)
+        {
+            case ConversationCaptured x: On(x); break;
+            case ConversationRevised x: On(x); break;
+            case ConversationExtended x: On(x); break;
+            case ConversationRated x: On(x); break;
+            case PublicationRequested x: On(x); break;
+            case ConversationPublished x: On(x); break;
+            case ConversationImported x: On(x); break;
+            case DeletionRequested x: On(x); break;
+            case ConversationDeleted x: On(x); break;
+            default: throw new ArgumentException($"The write model does not know the event {e.GetType().Name}.", nameof(e));
+        }
+        Version++;
     }
 
     void Blank()

@@ -3,23 +3,9 @@ namespace ShareLM.Events;
 // The conversation stream: one Marten event stream per conversation, keyed by the conversation id
 // (a UUIDv5 of the contributor and the client's own id, or of the source and upstream id for imports).
 // These records are the event store's schema, read by all three services: change them only additively.
-// Content-bearing events (turns, page URL, demographics) carry an Erased flag that the masking rule sets,
-// so a projection replaying an erased stream can tell a blanked event from an empty conversation.
-
-/// <summary>One turn of a conversation. <paramref name="Rating"/> (-1, 0, +1) only ever sits on assistant turns.</summary>
-public sealed record Turn(string Role, string Content, int? Rating = null)
-{
-    /// <summary>The turns with the ratings of a <see cref="ConversationRated"/> (or a rating request): turn i gets
-    /// ratings[i], turns beyond the list none.</summary>
-    public static IReadOnlyList<Turn> WithRatings(IReadOnlyList<Turn> turns, IReadOnlyList<int?> ratings) =>
-        [.. turns.Select((t, i) => t with { Rating = i < ratings.Count ? ratings[i] : null })];
-}
-
-/// <summary>Optional self-described demographics, copied from the contributor at capture time.</summary>
-public sealed record Demographics(string? Age, string? Gender, string? Location)
-{
-    public static readonly Demographics None = new(null, null, null);
-}
+// Content-bearing events (ICarriesContent: turns, page URL, demographics, content hashes) carry an Erased flag
+// that the masking rule sets, so a projection replaying an erased stream can tell a blanked event from an empty
+// conversation. EventKinds.cs says which kind each event is.
 
 /// <summary>The first revision of a contributed conversation; it starts the hold that ends at <paramref name="PublishAt"/>.</summary>
 public sealed record ConversationCaptured(
@@ -38,7 +24,14 @@ public sealed record ConversationCaptured(
     DateTimeOffset CapturedAt,
     DateTimeOffset PublishAt,
     bool Erased = false,
-    IReadOnlyList<string>? TurnHashes = null);
+    IReadOnlyList<string>? TurnHashes = null) : ITextRevision, IHoldsWholeText
+{
+    int IRevision.Revision => 1;
+    DateTimeOffset IRevision.OccurredAt => CapturedAt;
+    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) => Turns;
+    public IReadOnlyList<string> TurnHashesAfter(IReadOnlyList<string> previous) => TurnHashes ?? [];
+    public int TurnCountAfter(int previous) => Turns.Count;
+}
 
 /// <summary>A re-send whose first turn differs from the revision before it: the whole conversation again, a new
 /// revision, and the hold restarts.</summary>
@@ -54,7 +47,13 @@ public sealed record ConversationRevised(
     DateTimeOffset RevisedAt,
     DateTimeOffset PublishAt,
     bool Erased = false,
-    IReadOnlyList<string>? TurnHashes = null);
+    IReadOnlyList<string>? TurnHashes = null) : ITextRevision, IHoldsWholeText
+{
+    DateTimeOffset IRevision.OccurredAt => RevisedAt;
+    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) => Turns;
+    public IReadOnlyList<string> TurnHashesAfter(IReadOnlyList<string> previous) => TurnHashes ?? [];
+    public int TurnCountAfter(int previous) => Turns.Count;
+}
 
 /// <summary>
 /// A re-send that keeps the first <paramref name="KeptTurns"/> turns of the revision before it (same roles and
@@ -76,11 +75,17 @@ public sealed record ConversationExtended(
     DateTimeOffset ExtendedAt,
     DateTimeOffset PublishAt,
     bool Erased = false,
-    IReadOnlyList<string>? NewTurnHashes = null)
+    IReadOnlyList<string>? NewTurnHashes = null) : ITextRevision
 {
-    /// <summary>The turns of this revision, from those of the revision before it.</summary>
-    public IReadOnlyList<Turn> ApplyTo(IReadOnlyList<Turn> previous) =>
+    DateTimeOffset IRevision.OccurredAt => ExtendedAt;
+
+    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) =>
         Turn.WithRatings([.. previous.Take(KeptTurns), .. NewTurns], TurnRatings);
+
+    public IReadOnlyList<string> TurnHashesAfter(IReadOnlyList<string> previous) =>
+        NewTurnHashes is { } hashes ? [.. previous.Take(KeptTurns), .. hashes] : [];
+
+    public int TurnCountAfter(int previous) => KeptTurns + NewTurns.Count;
 }
 
 /// <summary>Ratings changed (whole conversation and/or per turn): a new revision, and the hold restarts.
@@ -92,20 +97,25 @@ public sealed record ConversationRated(
     IReadOnlyList<int?> TurnRatings,
     string ContentHash,
     DateTimeOffset RatedAt,
-    DateTimeOffset PublishAt);
+    DateTimeOffset PublishAt,
+    bool Erased = false) : IRevision
+{
+    DateTimeOffset IRevision.OccurredAt => RatedAt;
+    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) => Turn.WithRatings(previous, TurnRatings);
+}
 
 /// <summary>The contributor asked to publish the given revision now, ending its hold.</summary>
-public sealed record PublicationRequested(Guid ConversationId, int Revision, DateTimeOffset RequestedAt);
+public sealed record PublicationRequested(Guid ConversationId, int Revision, DateTimeOffset RequestedAt) : IConversationEvent;
 
 /// <summary>The revision became public, because its hold ended or publication was requested.</summary>
-public sealed record ConversationPublished(Guid ConversationId, int Revision, DateTimeOffset PublishedAt, string Reason);
+public sealed record ConversationPublished(Guid ConversationId, int Revision, DateTimeOffset PublishedAt, string Reason) : IConversationEvent;
 
 /// <summary>Withdrawal by the contributor, the contributor's account deletion, or an operator's take-down.
 /// From this event on the conversation is never published again.</summary>
-public sealed record DeletionRequested(Guid ConversationId, string RequestedBy, string? Reason, DateTimeOffset RequestedAt);
+public sealed record DeletionRequested(Guid ConversationId, string RequestedBy, string? Reason, DateTimeOffset RequestedAt) : IConversationEvent;
 
 /// <summary>Erasure is complete: the stream's content is masked, every read model blanked.</summary>
-public sealed record ConversationDeleted(Guid ConversationId, bool WasPublic, DateTimeOffset DeletedAt);
+public sealed record ConversationDeleted(Guid ConversationId, bool WasPublic, DateTimeOffset DeletedAt) : IConversationEvent;
 
 /// <summary>A conversation brought in from an upstream public dataset: public at once, no hold.</summary>
 public sealed record ConversationImported(
@@ -122,25 +132,4 @@ public sealed record ConversationImported(
     Demographics Demographics,
     string? Timestamp,
     DateTimeOffset ImportedAt,
-    bool Erased = false);
-
-/// <summary>Names shared by events and read models.</summary>
-public static class Vocabulary
-{
-    public const string SourceExtension = "sharelm-extension";
-    public const string SourceLegacyExtension = "sharelm-legacy-extension";
-
-    public const string RatingUp = "up";
-    public const string RatingDown = "down";
-
-    public const string PublishedBecauseHoldEnded = "hold-ended";
-    public const string PublishedOnRequest = "requested";
-
-    public const string DeletedByContributor = "contributor";
-    public const string DeletedWithAccount = "contributor-account";
-    public const string DeletedByOperator = "operator";
-
-    public const string RoleUser = "user";
-    public const string RoleAssistant = "assistant";
-    public const string RoleSystem = "system";
-}
+    bool Erased = false) : IHoldsWholeText;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ShareLM.ServiceDefaults.Hosting;
 
-namespace ShareLM.Ingest.Tests;
+namespace ShareLM.ServiceDefaults.Tests;
 
 /// <summary>A flood of readiness requests reaches a dependency at most once per interval.</summary>
 public sealed class ThrottledHealthCheckTests

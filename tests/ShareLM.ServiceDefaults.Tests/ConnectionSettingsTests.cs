@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using ShareLM.ServiceDefaults.Hosting;
 
-namespace ShareLM.Ops.Tests;
+namespace ShareLM.ServiceDefaults.Tests;
 
 /// <summary>The PostgreSQL settings every service and the operator tools derive from the same configuration.</summary>
 public sealed class ConnectionSettingsTests

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ShareLM.ServiceDefaults.EventStore;
+namespace ShareLM.Conversations;
 
 /// <summary>
 /// Stream ids. A contributed conversation's id is a UUIDv5 of (contributor id, client conversation id), so

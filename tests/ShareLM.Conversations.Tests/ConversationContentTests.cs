@@ -1,10 +1,9 @@
-using ShareLM.Catalog.Projection;
 using ShareLM.Events;
 
-namespace ShareLM.Catalog.Tests;
+namespace ShareLM.Conversations.Tests;
 
-/// <summary>What a published revision contains, folded from its stream's content events.</summary>
-public sealed class RecordContentTests
+/// <summary>What a revision contains, folded from its stream's content events: the contributor's view and the public record alike.</summary>
+public sealed class ConversationContentTests
 {
     static readonly Guid Id = Guid.NewGuid();
     static readonly Guid Contributor = Guid.NewGuid();
@@ -24,7 +23,7 @@ public sealed class RecordContentTests
     [Fact]
     public void A_capture_alone_is_revision_one_with_the_contributors_origin()
     {
-        var content = RecordContent.Fold([Captured()])!;
+        var content = ConversationContent.Fold([Captured()]);
         Assert.Equal(1, content.Revision);
         Assert.Equal(Contributor, content.ContributorId);
         Assert.Equal("gpt-4o", content.Model);
@@ -36,7 +35,7 @@ public sealed class RecordContentTests
     [Fact]
     public void A_revision_replaces_the_text_and_keeps_the_origin_and_a_later_rating_applies_to_its_turns()
     {
-        var content = RecordContent.Fold([Captured(), Revised(2), Rated(3, null, 1, null, -1)])!;
+        var content = ConversationContent.Fold([Captured(), Revised(2), Rated(3, null, 1, null, -1)]);
         Assert.Equal(3, content.Revision);
         Assert.Equal(4, content.Turns.Count);
         Assert.Equal([null, 1, null, -1], content.Turns.Select(t => t.Rating));
@@ -53,8 +52,8 @@ public sealed class RecordContentTests
     [Fact]
     public void An_extension_keeps_the_turns_before_it_adds_its_own_and_rates_them_all()
     {
-        var content = RecordContent.Fold([Captured(), Extended(2, 2, [new Turn("user", "More?"), new Turn("assistant", "Sure.", 1)], null, -1, null, 1),
-            Extended(3, 3, [new Turn("assistant", "Sure, here.")], null, -1, null, 0)])!;
+        var content = ConversationContent.Fold([Captured(), Extended(2, 2, [new Turn("user", "More?"), new Turn("assistant", "Sure.", 1)], null, -1, null, 1),
+            Extended(3, 3, [new Turn("assistant", "Sure, here.")], null, -1, null, 0)]);
         Assert.Equal(3, content.Revision);
         Assert.Equal(["Hello there", "Hi!", "More?", "Sure, here."], content.Turns.Select(t => t.Content));
         Assert.Equal([null, -1, null, 0], content.Turns.Select(t => t.Rating));
@@ -66,16 +65,16 @@ public sealed class RecordContentTests
     [Fact]
     public void Erased_content_is_marked_so_that_it_is_never_published()
     {
-        Assert.True(RecordContent.Fold([Captured(erased: true)])!.Erased);
-        Assert.True(RecordContent.Fold([Captured(), Revised(2) with { Erased = true }])!.Erased);
-        Assert.True(RecordContent.Fold([Captured(), Extended(2, 2, [], null, null) with { Erased = true }])!.Erased);
+        Assert.True(ConversationContent.Fold([Captured(erased: true)]).Erased);
+        Assert.True(ConversationContent.Fold([Captured(), Revised(2) with { Erased = true }]).Erased);
+        Assert.True(ConversationContent.Fold([Captured(), Extended(2, 2, [], null, null) with { Erased = true }]).Erased);
     }
 
     [Fact]
     public void Without_a_capture_there_is_nothing_to_publish()
     {
-        Assert.Null(RecordContent.Fold([]));
-        Assert.Null(RecordContent.Fold([Rated(2, 1)]));
+        Assert.False(ConversationContent.Fold([]).HasContent);
+        Assert.False(ConversationContent.Fold([Rated(2, 1)]).HasContent);
     }
 
     [Fact]
@@ -83,11 +82,20 @@ public sealed class RecordContentTests
     {
         var imported = new ConversationImported(Id, "lmsys-chat-1m", "u-1", "user-9", "vicuna-13b", [new Turn("user", "Hi")], null, "en", "false",
             false, Demographics.None, "2023-05-01", T0);
-        var content = RecordContent.FromImport(imported);
+        var content = ConversationContent.Fold([imported]);
         Assert.True(content.Imported);
         Assert.Equal(1, content.Revision);
         Assert.Equal("user-9", content.UpstreamUser);
         Assert.Equal("en", content.Language);
         Assert.Equal("2023-05-01", content.UpstreamTimestamp);
+    }
+
+    [Fact]
+    public void A_deletion_request_blanks_everything_and_counts_as_an_event()
+    {
+        var content = ConversationContent.Fold([Captured(), Rated(2, null, 1), new DeletionRequested(Id, Vocabulary.DeletedByContributor, null, T0.AddHours(1))]);
+        Assert.Empty(content.Turns);
+        Assert.False(content.HasContent);
+        Assert.Equal(3, content.Version);
     }
 }

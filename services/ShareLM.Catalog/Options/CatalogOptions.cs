@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShareLM.Catalog.Options;
+
+/// <summary>The public dataset's release and how it is served (section <c>Catalog</c>).</summary>
+public sealed class CatalogOptions
+{
+    public const string Section = "Catalog";
+
+    /// <summary>Key of the pseudonymous user_id; a new secret is a new release (pseudonyms change).</summary>
+    public string ReleaseSecret { get; set; } = "";
+
+    /// <summary>Where snapshot files are kept (default: a folder under the temp directory).</summary>
+    public string SnapshotDirectory { get; set; } = "";
+
+    /// <summary>Licence statement in the dataset card.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Licence { get; set; } = "odc-by";
+
+    /// <summary>Most often the stats (a scan of the feed) are recomputed, and only when the dataset changed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a snapshot is served before a newer one is made (a take-down since it forces one at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often snapshot files made before a take-down are deleted from the disk.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan SnapshotSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
