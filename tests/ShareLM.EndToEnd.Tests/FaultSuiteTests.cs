@@ -36,17 +36,11 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         await _postgres.DisposeAsync();
     }
 
-    Dictionary<string, string?> Settings() => new()
+    Dictionary<string, string?> Settings() => TestSettings.For(_postgres.ConnectionString(Database), _rabbit.Uri, Hold).With(new Dictionary<string, string?>
     {
-        ["ConnectionStrings:Postgres"] = _postgres.ConnectionString(Database),
-        ["ConnectionStrings:RabbitMq"] = _rabbit.Uri,
-        ["Retention:HoldWindow"] = Hold.ToString("c"),
         ["Retention:Reconciliation:Interval"] = "00:00:15",
-        ["Catalog:ReleaseSecret"] = "fault-suite",
-        ["Ingest:ContributorRequestsPerMinute"] = "1000000",
-        ["Ingest:RegistrationsPerMinutePerAddress"] = "1000000",
         ["Logging:LogLevel:MassTransit"] = "Information",
-    };
+    });
 
     async Task<List<ServiceProcess>> StartAsync(Service service, int instances)
     {

@@ -5,11 +5,6 @@ using Xunit.Abstractions;
 
 namespace ShareLM.EndToEnd.Tests;
 
-public sealed class HostileFixture : StackFixture
-{
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10) };
-}
-
 /// <summary>
 /// A corpus of malformed and hostile requests to every public endpoint. Each must get a 4xx problem
 /// response (never a 5xx); afterwards every service is still healthy and nothing was written.

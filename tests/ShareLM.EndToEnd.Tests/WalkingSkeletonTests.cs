@@ -27,8 +27,7 @@ public sealed class WalkingSkeletonTests : IAsyncLifetime
 
     async Task<ServiceProcess> StartAsync(Service service, TimeSpan hold)
     {
-        var settings = _environment.ServiceSettings();
-        settings["Retention:HoldWindow"] = hold.ToString("c");
+        var settings = _environment.ServiceSettings(hold);
         var process = new ServiceProcess
         {
             Service = service,

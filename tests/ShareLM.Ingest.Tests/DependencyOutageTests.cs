@@ -17,10 +17,12 @@ public sealed class DependencyOutageTests : IAsyncLifetime
     [Fact]
     public async Task With_postgres_unreachable_the_gateway_answers_503_with_retry_after()
     {
-        var settings = _environment.ServiceSettings();
-        settings["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=nowhere;Timeout=2";
-        await using var ingest = await ServiceHost.StartAsync(Service.Ingest, settings);
-        using var client = ingest.CreateClient();
+        await using var stack = await ServiceStack.StartAsync(_environment, new StackOptions
+        {
+            Services = [Service.Ingest],
+            Settings = new() { ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=nowhere;Timeout=2" },
+        });
+        var client = stack.Ingest;
         var registration = await client.PostAsJsonAsync("/v1/contributors", new { termsVersion = "2024-07", ageConfirmed = true });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, registration.StatusCode);
         Assert.NotNull(registration.Headers.RetryAfter);
@@ -36,15 +38,12 @@ public sealed class DependencyOutageTests : IAsyncLifetime
     {
         await using var broker = new PrivateRabbitMq();
         await broker.StartAsync();
-        var settings = _environment.ServiceSettings();
-        settings["ConnectionStrings:RabbitMq"] = broker.Uri;
-        settings["Retention:HoldWindow"] = "00:00:01";
-        settings["Catalog:ReleaseSecret"] = "s";
-        await using var ingest = await ServiceHost.StartAsync(Service.Ingest, settings);
-        await using var retention = await ServiceHost.StartAsync(Service.Retention, settings);
-        await using var catalog = await ServiceHost.StartAsync(Service.Catalog, settings);
-        using var ingestClient = ingest.CreateClient();
-        using var catalogClient = catalog.CreateClient();
+        await using var stack = await ServiceStack.StartAsync(_environment, new StackOptions
+        {
+            HoldWindow = TimeSpan.FromSeconds(1),
+            Settings = new() { ["ConnectionStrings:RabbitMq"] = broker.Uri },
+        });
+        var (ingestClient, catalogClient) = (stack.Ingest, stack.Catalog);
         var contributor = await ingestClient.RegisterAsync();
 
         await broker.StopAsync();

@@ -96,7 +96,7 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     {
         var contributor = await Ingest.RegisterAsync();
         var first = await Ingest.CaptureAsync(contributor, Clients.Conversation("grow-1", ("user", "What is a monad?")));
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await Ingest.CaptureAsync(contributor, Clients.Conversation("grow-1", ("user", "What is a monad?"), ("assistant", "A monoid in the category of endofunctors.")));
         Assert.Equal(first["id"]!.ToString(), second["id"]!.ToString());
         Assert.Equal(2, (int)second["revision"]!);

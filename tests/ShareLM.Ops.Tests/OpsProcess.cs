@@ -2,8 +2,6 @@ using System.Diagnostics;
 
 namespace ShareLM.Ops.Tests;
 
-public sealed record OpsResult(int ExitCode, string Output, string Error);
-
 /// <summary>Runs the operator tool as an operator would: its own process, settings in the environment, output not a terminal.</summary>
 public static class OpsProcess
 {
@@ -29,30 +27,5 @@ public static class OpsProcess
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return new OpsResult(process.ExitCode, await output, await error);
-    }
-}
-
-public sealed class OpsFixture : StackFixture
-{
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10), Settings = new() { ["Retention:Reconciliation:Interval"] = "00:00:00" } };
-
-    public IReadOnlyDictionary<string, string?> OpsSettings
-    {
-        get
-        {
-            var settings = Stack.Settings.ToDictionary();
-            settings["RabbitMq:ManagementUrl"] = Environment.Infrastructure.Management.ToString();
-            return settings;
-        }
-    }
-
-    public Task<OpsResult> RunAsync(params string[] args) => OpsProcess.RunAsync(OpsSettings, args);
-
-    public async Task<Guid> PublishAsync(Contributor contributor, object conversation)
-    {
-        var id = Guid.Parse((string)(await Ingest.CaptureAsync(contributor, conversation))["id"]!);
-        await Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
-        await Eventually.Get(() => Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
-        return id;
     }
 }

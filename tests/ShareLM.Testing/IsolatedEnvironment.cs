@@ -34,12 +34,9 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         return new IsolatedEnvironment { Infrastructure = infrastructure, Name = name };
     }
 
-    /// <summary>A settings dictionary pointing a service at this environment.</summary>
-    public Dictionary<string, string?> ServiceSettings() => new()
-    {
-        ["ConnectionStrings:Postgres"] = PostgresConnectionString,
-        ["ConnectionStrings:RabbitMq"] = RabbitMqUri,
-    };
+    /// <summary>The settings of a service pointed at this environment (<see cref="TestSettings"/>).</summary>
+    public Dictionary<string, string?> ServiceSettings(TimeSpan hold, TimeSpan? legacyHold = null) =>
+        TestSettings.For(PostgresConnectionString, RabbitMqUri, hold, legacyHold);
 
     public async Task<NpgsqlConnection> OpenAsync()
     {

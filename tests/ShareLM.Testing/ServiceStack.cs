@@ -2,15 +2,6 @@ using Microsoft.AspNetCore.Builder;
 
 namespace ShareLM.Testing;
 
-public sealed record StackOptions
-{
-    public TimeSpan HoldWindow { get; init; } = TimeSpan.FromSeconds(3);
-    public TimeSpan LegacyHoldWindow { get; init; } = TimeSpan.Zero;
-    public Dictionary<string, string?> Settings { get; init; } = new();
-    public Service[] Services { get; init; } = [Service.Ingest, Service.Retention, Service.Catalog];
-    public Action<Service, WebApplicationBuilder>? Configure { get; init; }
-}
-
 /// <summary>The three services in-process against one <see cref="IsolatedEnvironment"/>.</summary>
 public sealed class ServiceStack : IAsyncDisposable
 {
@@ -24,21 +15,7 @@ public sealed class ServiceStack : IAsyncDisposable
     public HttpClient Ingest { get; private set; } = null!;
     public HttpClient Catalog { get; private set; } = null!;
 
-    public IReadOnlyDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = Environment.ServiceSettings();
-            settings["Retention:HoldWindow"] = Options.HoldWindow.ToString("c");
-            settings["Retention:LegacyHoldWindow"] = Options.LegacyHoldWindow.ToString("c");
-            settings["Ingest:ContributorRequestsPerMinute"] = "100000";
-            settings["Ingest:RegistrationsPerMinutePerAddress"] = "100000";
-            settings["Ingest:LegacyUploadsPerMinutePerAddress"] = "100000";
-            settings["Catalog:ReleaseSecret"] = "test-release-secret";
-            foreach (var (key, value) in Options.Settings) settings[key] = value;
-            return settings;
-        }
-    }
+    public Dictionary<string, string?> Settings => Environment.ServiceSettings(Options.HoldWindow, Options.LegacyHoldWindow).With(Options.Settings);
 
     public static async Task<ServiceStack> StartAsync(IsolatedEnvironment environment, StackOptions? options = null)
     {
@@ -68,6 +45,13 @@ public sealed class ServiceStack : IAsyncDisposable
         if (service == Service.Ingest) Ingest = _hosts[service].CreateClient();
         if (service == Service.Catalog) Catalog = _hosts[service].CreateClient();
     }
+
+    /// <summary>
+    /// Another instance of <paramref name="service"/> beside the stack's (scale-out, or a host a test shuts down
+    /// itself), with the stack's settings and <paramref name="overrides"/>; the caller disposes it.
+    /// </summary>
+    public Task<ServiceHost> StartInstanceAsync(Service service, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        ServiceHost.StartAsync(service, Settings.With(overrides ?? new Dictionary<string, string?>()), b => Options.Configure?.Invoke(service, b), LogFile);
 
     public Task StopAsync(Service service) => _hosts.TryGetValue(service, out var host) ? host.StopAsync() : Task.CompletedTask;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -11,13 +12,24 @@ public class StackFixture : IAsyncLifetime
 
     protected virtual StackOptions Options => new();
 
+    /// <summary>The clock every service of the stack reads.</summary>
+    public ShiftedClock Clock { get; } = new();
+
     public HttpClient Ingest => Stack.Ingest;
     public HttpClient Catalog => Stack.Catalog;
 
     public async Task InitializeAsync()
     {
         Environment = await IsolatedEnvironment.CreateAsync(GetType().Name);
-        Stack = await ServiceStack.StartAsync(Environment, Options);
+        var options = Options;
+        Stack = await ServiceStack.StartAsync(Environment, options with
+        {
+            Configure = (service, builder) =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(Clock);
+                options.Configure?.Invoke(service, builder);
+            },
+        });
     }
 
     public async Task DisposeAsync()
@@ -48,20 +60,4 @@ public class StackFixture : IAsyncLifetime
         while (await reader.ReadAsync()) events.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         return events;
     }
-}
-
-public sealed class IngestOnlyFixture : StackFixture
-{
-    protected override StackOptions Options => new()
-    {
-        Services = [Service.Ingest],
-        HoldWindow = TimeSpan.FromMinutes(10),
-        Settings = new() { ["Ingest:AllowedOrigins:0"] = "chrome-extension://sharelm" },
-    };
-}
-
-public sealed class FullStackFixture : StackFixture
-{
-    // Short enough to wait for, long enough that a loaded machine still acts inside it (revise, delete).
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromSeconds(5) };
 }

@@ -2,11 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace ShareLM.Retention.Tests;
 
-public sealed class LongHoldFixture : StackFixture
-{
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10) };
-}
-
 static class Lifecycle
 {
     public static Guid IdOf(JsonObject accepted) => Guid.Parse((string)accepted["id"]!);

@@ -37,36 +37,3 @@ public abstract class PrivateInstance : IAsyncDisposable
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch { }
     }
 }
-
-public sealed class PrivateRabbitMq : PrivateInstance
-{
-    readonly int _amqp = FreePort.Next(), _management = FreePort.Next(), _distribution = FreePort.Next(), _epmd = FreePort.Next();
-
-    public string Uri => $"amqp://guest:guest@127.0.0.1:{_amqp}/";
-    public Uri Management => new($"http://127.0.0.1:{_management}");
-
-    public override Task StartAsync() => RunAsync("rabbitmq", "start", Path.Combine(Directory, "rabbitmq"),
-        _amqp.ToString(), _management.ToString(), _distribution.ToString(), _epmd.ToString());
-
-    public override Task StopAsync() => RunAsync("rabbitmq", "stop", Path.Combine(Directory, "rabbitmq"));
-}
-
-public sealed class PrivatePostgres : PrivateInstance
-{
-    readonly int _port = FreePort.Next();
-
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
-    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database}";
-
-    public override Task StartAsync() => RunAsync("postgres", "start", Path.Combine(Directory, "postgres"), _port.ToString());
-
-    public override Task StopAsync() => RunAsync("postgres", "stop", Path.Combine(Directory, "postgres"));
-
-    public async Task CreateDatabaseAsync(string name)
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"create database \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}

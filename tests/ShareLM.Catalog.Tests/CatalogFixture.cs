@@ -1,0 +1,42 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using ShareLM.Catalog.Projection;
+
+namespace ShareLM.Catalog.Tests;
+
+public sealed class CatalogFixture : StackFixture
+{
+    // A long hold: tests publish with publish-now, so nothing publishes behind their back.
+    // Snapshots are reused for 20 s: long enough for a test to see one reused, short enough to see it expire.
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(20);
+
+    public string SnapshotDirectory { get; } = Directory.CreateTempSubdirectory("sharelm-test-snapshots-").FullName;
+
+    protected override StackOptions Options => new()
+    {
+        HoldWindow = TimeSpan.FromMinutes(10),
+        Settings = new()
+        {
+            ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString(),
+            ["Catalog:SnapshotDirectory"] = SnapshotDirectory,
+            ["Catalog:SnapshotSweepInterval"] = "00:00:01",
+        },
+    };
+
+    public async Task<Guid> PublishAsync(Contributor contributor, object conversation)
+    {
+        var id = Guid.Parse((string)(await Ingest.CaptureAsync(contributor, conversation))["id"]!);
+        var response = await Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.Get(() => Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
+        return id;
+    }
+
+    public async Task DeleteAsync(Contributor contributor, Guid id)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await Ingest.SendAsync(contributor, HttpMethod.Delete, $"/v1/conversations/{id}")).StatusCode);
+        await Eventually.True(async () => await ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1 and type = 'conversation_deleted'", id) > 0,
+            TimeSpan.FromSeconds(20), "erasure");
+    }
+}

@@ -1,0 +1,5 @@
+using System.Diagnostics;
+
+namespace ShareLM.Ops.Tests;
+
+public sealed record OpsResult(int ExitCode, string Output, string Error);

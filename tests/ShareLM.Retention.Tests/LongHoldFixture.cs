@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace ShareLM.Retention.Tests;
+
+public sealed class LongHoldFixture : StackFixture
+{
+    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10) };
+}

@@ -1,0 +1,30 @@
+namespace ShareLM.Testing;
+
+/// <summary>
+/// The settings a service runs with in the tests, built in one place whoever starts it (in process, as a
+/// process of its own, or in the fault suite): where PostgreSQL and RabbitMQ are, the holds, and limits high
+/// enough that one test address sending as fast as it can is never throttled (the limits have tests of their own).
+/// </summary>
+public static class TestSettings
+{
+    public const string ReleaseSecret = "test-release-secret";
+
+    public static Dictionary<string, string?> For(string postgres, string rabbitMq, TimeSpan hold, TimeSpan? legacyHold = null) => new()
+    {
+        ["ConnectionStrings:Postgres"] = postgres,
+        ["ConnectionStrings:RabbitMq"] = rabbitMq,
+        ["Retention:HoldWindow"] = hold.ToString("c"),
+        ["Retention:LegacyHoldWindow"] = (legacyHold ?? TimeSpan.Zero).ToString("c"),
+        ["Ingest:ContributorRequestsPerMinute"] = "1000000",
+        ["Ingest:RegistrationsPerMinutePerAddress"] = "1000000",
+        ["Ingest:LegacyUploadsPerMinutePerAddress"] = "1000000",
+        ["Catalog:ReleaseSecret"] = ReleaseSecret,
+    };
+
+    /// <summary>The same, with <paramref name="overrides"/> applied last.</summary>
+    public static Dictionary<string, string?> With(this Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?> overrides)
+    {
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+}
