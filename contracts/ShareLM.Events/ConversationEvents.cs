@@ -24,13 +24,10 @@ public sealed record ConversationCaptured(
     DateTimeOffset CapturedAt,
     DateTimeOffset PublishAt,
     bool Erased = false,
-    IReadOnlyList<string>? TurnHashes = null) : ITextRevision, IHoldsWholeText
+    IReadOnlyList<string>? TurnHashes = null) : IWholeTextRevision
 {
     int IRevision.Revision => 1;
     DateTimeOffset IRevision.OccurredAt => CapturedAt;
-    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) => Turns;
-    public IReadOnlyList<string> TurnHashesAfter(IReadOnlyList<string> previous) => TurnHashes ?? [];
-    public int TurnCountAfter(int previous) => Turns.Count;
 }
 
 /// <summary>A re-send whose first turn differs from the revision before it: the whole conversation again, a new
@@ -47,12 +44,9 @@ public sealed record ConversationRevised(
     DateTimeOffset RevisedAt,
     DateTimeOffset PublishAt,
     bool Erased = false,
-    IReadOnlyList<string>? TurnHashes = null) : ITextRevision, IHoldsWholeText
+    IReadOnlyList<string>? TurnHashes = null) : IWholeTextRevision
 {
     DateTimeOffset IRevision.OccurredAt => RevisedAt;
-    public IReadOnlyList<Turn> TurnsAfter(IReadOnlyList<Turn> previous) => Turns;
-    public IReadOnlyList<string> TurnHashesAfter(IReadOnlyList<string> previous) => TurnHashes ?? [];
-    public int TurnCountAfter(int previous) => Turns.Count;
 }
 
 /// <summary>

@@ -51,4 +51,17 @@ public interface ICarriesContent : IConversationEvent
 }
 
 /// <summary>An event that holds the whole text of its revision: a fold can start from it without older events.</summary>
-public interface IHoldsWholeText : ICarriesContent;
+public interface IHoldsWholeText : ICarriesContent
+{
+    IReadOnlyList<Turn> Turns { get; }
+}
+
+/// <summary>A revision that carries its whole text (captured, revised): the turns before it do not matter.</summary>
+public interface IWholeTextRevision : ITextRevision, IHoldsWholeText
+{
+    IReadOnlyList<string>? TurnHashes { get; }
+
+    IReadOnlyList<Turn> IRevision.TurnsAfter(IReadOnlyList<Turn> previous) => Turns;
+    IReadOnlyList<string> ITextRevision.TurnHashesAfter(IReadOnlyList<string> previous) => TurnHashes ?? [];
+    int ITextRevision.TurnCountAfter(int previous) => Turns.Count;
+}

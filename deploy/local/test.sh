@@ -39,6 +39,13 @@ if ! dotnet build "$root/ShareLM.sln" -c Release -nologo -v q -clp:ErrorsOnly; t
   exit 1
 fi
 
+# The style .editorconfig describes; a difference counts as one failure (fix it with: dotnet format ShareLM.sln).
+format_failed=0
+if ! dotnet format "$root/ShareLM.sln" --verify-no-changes --no-restore -v q; then
+  echo "dotnet format --verify-no-changes found code not formatted as .editorconfig says: run 'dotnet format ShareLM.sln'"
+  format_failed=1
+fi
+
 dotnet test "$root/ShareLM.sln" -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
   --blame-hang-timeout 8m "$@"
@@ -59,6 +66,7 @@ if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
   failed=1
 fi
 if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+failed=$((failed + format_failed))
 if [ "$failed" != 0 ]; then
   # Repeat each failure's name and message last, where a truncated CI log still shows them.
   echo "--- failed tests ---"

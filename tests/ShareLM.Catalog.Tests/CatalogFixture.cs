@@ -1,7 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
-using DuckDB.NET.Data;
-using ShareLM.Catalog.Projection;
 
 namespace ShareLM.Catalog.Tests;
 

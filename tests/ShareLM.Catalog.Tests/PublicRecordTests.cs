@@ -1,6 +1,6 @@
-using ShareLM.Conversations;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Conversations;
 using ShareLM.Events;
 
 namespace ShareLM.Catalog.Tests;

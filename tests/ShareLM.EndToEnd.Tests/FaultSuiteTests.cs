@@ -282,7 +282,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         public async Task RunAsync(CancellationToken stopping)
         {
             var registration = await gateway.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/v1/contributors")
-                { Content = JsonContent.Create(new { termsVersion = "t", ageConfirmed = true }) }, stopping);
+            { Content = JsonContent.Create(new { termsVersion = "t", ageConfirmed = true }) }, stopping);
             _token = (string)JsonNode.Parse(await registration.Content.ReadAsStringAsync())!["token"]!;
             var random = new Random(name.GetHashCode());
             while (!stopping.IsCancellationRequested)

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using Xunit.Abstractions;
-
 namespace ShareLM.EndToEnd.Tests;
 
 public sealed class HostileFixture : StackFixture

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
 using static ShareLM.Ingest.Tests.DecisionTestData;
 
 namespace ShareLM.Ingest.Tests;

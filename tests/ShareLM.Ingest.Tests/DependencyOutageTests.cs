@@ -1,7 +1,6 @@
-using ShareLM.Conversations;
 using System.Net;
 using System.Net.Http.Json;
-using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.Conversations;
 
 namespace ShareLM.Ingest.Tests;
 

@@ -1,8 +1,7 @@
-using ShareLM.Conversations;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.Conversations;
 
 namespace ShareLM.Ingest.Tests;
 
@@ -69,13 +68,13 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     public async Task Capture_is_accepted_held_and_identified_by_contributor_and_client_id()
     {
         var contributor = await Ingest.RegisterAsync();
-        var before = DateTimeOffset.UtcNow;
+        var before = fixture.IngestClock.GetUtcNow();
         var accepted = await Ingest.CaptureAsync(contributor, Clients.SimpleConversation("capture-1"));
         var id = Guid.Parse((string)accepted["id"]!);
         Assert.Equal(ConversationIds.ForContribution(contributor.Id, "capture-1"), id);
         Assert.Equal("held", (string)accepted["status"]!);
         var publishAt = DateTimeOffset.Parse((string)accepted["publishAt"]!);
-        Assert.InRange(publishAt, before.AddMinutes(10).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(10).AddSeconds(1));
+        Assert.InRange(publishAt, before.AddMinutes(10).AddSeconds(-1), fixture.IngestClock.GetUtcNow().AddMinutes(10).AddSeconds(1));
         var events = await fixture.EventsAsync(id);
         Assert.Equal("conversation_captured", Assert.Single(events).Type);
         Assert.Contains("\"termsVersion\": \"2024-07\"", events[0].Data);
@@ -96,7 +95,7 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     {
         var contributor = await Ingest.RegisterAsync();
         var first = await Ingest.CaptureAsync(contributor, Clients.Conversation("grow-1", ("user", "What is a monad?")));
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        fixture.IngestClock.Advance(TimeSpan.FromSeconds(1));
         var second = await Ingest.CaptureAsync(contributor, Clients.Conversation("grow-1", ("user", "What is a monad?"), ("assistant", "A monoid in the category of endofunctors.")));
         Assert.Equal(first["id"]!.ToString(), second["id"]!.ToString());
         Assert.Equal(2, (int)second["revision"]!);
@@ -299,7 +298,7 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
         Assert.Equal(["user", "assistant", "user", "assistant"], captured["turns"]!.AsArray().Select(t => (string)t!["role"]!));
         Assert.Equal(-1, (int)captured["turns"]![3]!["rating"]!);
         Assert.Equal("FR", (string)captured["demographics"]!["location"]!);
-        Assert.True(DateTimeOffset.Parse((string)captured["publishAt"]!) <= DateTimeOffset.UtcNow, "legacy hold defaults to zero");
+        Assert.True(DateTimeOffset.Parse((string)captured["publishAt"]!) <= fixture.IngestClock.GetUtcNow(), "legacy hold defaults to zero");
     }
 
     [Fact]

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace ShareLM.Ingest.Tests;
 
 public sealed class LimitedIngestFixture : StackFixture

@@ -1,11 +1,8 @@
 using ShareLM.Conversations;
-using JasperFx.Events;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Ratings;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
-using ShareLM.ServiceDefaults.Hosting;
 using static ShareLM.Ingest.Tests.DecisionTestData;
 
 namespace ShareLM.Ingest.Tests;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using JasperFx.Events;
 using ShareLM.Events;
 using ShareLM.Ingest.Relay;
+using ShareLM.Messages;
 using ShareLM.ServiceDefaults.Telemetry;
 using static ShareLM.Ingest.Tests.DecisionTestData;
-using ShareLM.Messages;
 
 namespace ShareLM.Ingest.Tests;
 

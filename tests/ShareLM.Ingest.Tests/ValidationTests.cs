@@ -2,7 +2,6 @@ using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Legacy;
-using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Ingest.Tests;
 

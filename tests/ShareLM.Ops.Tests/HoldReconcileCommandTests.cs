@@ -1,12 +1,3 @@
-using ShareLM.Conversations;
-using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using Parquet.Serialization;
-using ShareLM.ServiceDefaults.EventStore;
-
 namespace ShareLM.Ops.Tests;
 
 /// <summary>holds reconcile, with a hold short enough to watch a restored schedule publish.</summary>

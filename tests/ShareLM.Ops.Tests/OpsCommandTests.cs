@@ -1,12 +1,10 @@
-using ShareLM.ServiceDefaults.Messaging;
-using ShareLM.Conversations;
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
-using ShareLM.ServiceDefaults.EventStore;
+using ShareLM.Conversations;
+using ShareLM.ServiceDefaults.Messaging;
 
 namespace ShareLM.Ops.Tests;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ShareLM.Ops.Tests;
 
 public sealed class OpsFixture : StackFixture

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ShareLM.Ops.Tests;
 
 public sealed record OpsResult(int ExitCode, string Output, string Error);

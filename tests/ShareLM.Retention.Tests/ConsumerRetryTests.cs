@@ -1,10 +1,7 @@
-using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ShareLM.Messages;
-using ShareLM.Retention.Holds;
 using ShareLM.ServiceDefaults.Messaging;
 
 namespace ShareLM.Retention.Tests;

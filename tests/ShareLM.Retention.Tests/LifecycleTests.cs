@@ -1,10 +1,10 @@
-using ShareLM.ServiceDefaults.Messaging;
 using System.Net;
 using MassTransit;
 using Npgsql;
 using ShareLM.Messages;
 using ShareLM.Retention.Holds;
 using ShareLM.Retention.Scheduling;
+using ShareLM.ServiceDefaults.Messaging;
 
 namespace ShareLM.Retention.Tests;
 
@@ -107,7 +107,7 @@ public sealed class LifecycleTests(FullStackFixture fixture) : IClassFixture<Ful
         var contributor = await fixture.Ingest.RegisterAsync();
         var first = await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("revised-in-hold", ("user", "first version of the question")));
         var id = Lifecycle.IdOf(first);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1.5)); // so that the restarted hold ends measurably later
+        fixture.IngestClock.Advance(TimeSpan.FromSeconds(1.5)); // so that the restarted hold ends measurably later
         var second = await fixture.Ingest.CaptureAsync(contributor, Clients.Conversation("revised-in-hold",
             ("user", "first version of the question"), ("assistant", "an answer"), ("user", "a follow-up")));
         var secondHoldEnds = DateTimeOffset.Parse((string)second["publishAt"]!);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ShareLM.Retention.Tests;
 
 public sealed class LongHoldFixture : StackFixture

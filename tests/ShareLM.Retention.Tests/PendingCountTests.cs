@@ -1,10 +1,8 @@
-using ShareLM.ServiceDefaults.Messaging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using ShareLM.Messages;
-using ShareLM.Retention.Holds;
 using ShareLM.Retention.Options;
 using ShareLM.Retention.Scheduling;
+using ShareLM.ServiceDefaults.Messaging;
 
 namespace ShareLM.Retention.Tests;
 

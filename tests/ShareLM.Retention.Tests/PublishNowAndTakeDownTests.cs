@@ -1,10 +1,5 @@
-using ShareLM.ServiceDefaults.Messaging;
 using System.Net;
 using MassTransit;
-using Npgsql;
-using ShareLM.Messages;
-using ShareLM.Retention.Holds;
-using ShareLM.Retention.Scheduling;
 
 namespace ShareLM.Retention.Tests;
 

@@ -1,6 +1,3 @@
-using Npgsql;
-using Xunit;
-
 namespace ShareLM.Testing;
 
 public sealed class FullStackFixture : StackFixture

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Npgsql;
-using ShareLM.ServiceDefaults.Hosting;
 
 namespace ShareLM.Testing;
 

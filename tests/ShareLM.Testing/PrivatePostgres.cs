@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace ShareLM.Testing;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Npgsql;
-
 namespace ShareLM.Testing;
 
 public sealed class PrivateRabbitMq : PrivateInstance

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-
 namespace ShareLM.Testing;
 
 /// <summary>The three services in-process against one <see cref="IsolatedEnvironment"/>.</summary>

@@ -12,8 +12,11 @@ public class StackFixture : IAsyncLifetime
 
     protected virtual StackOptions Options => new();
 
-    /// <summary>The clock every service of the stack reads.</summary>
-    public ShiftedClock Clock { get; } = new();
+    /// <summary>
+    /// Ingest's clock: what it stamps on a capture (and so when the hold ends). Retention, the scheduler (which
+    /// compares due times with PostgreSQL's clock) and the Catalog keep the system's.
+    /// </summary>
+    public ShiftedClock IngestClock { get; } = new();
 
     public HttpClient Ingest => Stack.Ingest;
     public HttpClient Catalog => Stack.Catalog;
@@ -26,7 +29,7 @@ public class StackFixture : IAsyncLifetime
         {
             Configure = (service, builder) =>
             {
-                builder.Services.AddSingleton<TimeProvider>(Clock);
+                if (service == Service.Ingest) builder.Services.AddSingleton<TimeProvider>(IngestClock);
                 options.Configure?.Invoke(service, builder);
             },
         });

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using DotNet.Testcontainers.Builders;
 using Npgsql;
 using ShareLM.ServiceDefaults.Hosting;
 using Testcontainers.PostgreSql;

@@ -35,7 +35,7 @@ public static class IngestBenchmark
         var latencies = new ConcurrentBag<double>();
         var refused = 0;
         var acceptedInWarmUp = 0;
-        // The services start cold (tiered JIT): in the first minute under this load they accept about a third less
+        // The services start cold (tiered JIT): in the first minute under this load they accept noticeably less
         // than afterwards, so the warm-up (60 s by default) lets them reach steady-state code before measuring;
         // what they accepted during it is reported beside the measured figures.
         Measure.Progress($"ingest: {settings.Concurrency} clients for {settings.Duration.TotalSeconds:0}s (after a {settings.WarmUp.TotalSeconds:0}s warm-up)");

@@ -1,6 +1,4 @@
-using ShareLM.Catalog.Options;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using JasperFx.Events;
@@ -8,7 +6,7 @@ using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ShareLM.Catalog;
+using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Catalog.Snapshots;

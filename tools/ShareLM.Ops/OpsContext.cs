@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ShareLM.Catalog;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.ServiceDefaults.EventStore;

@@ -1,7 +1,7 @@
-using ShareLM.Catalog.Options;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Stats;
 
 namespace ShareLM.Catalog.DatasetCard;

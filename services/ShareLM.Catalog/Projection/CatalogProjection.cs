@@ -1,11 +1,11 @@
-using ShareLM.Conversations;
 using System.Diagnostics;
 using JasperFx.Events;
-using Marten;
 using JasperFx.Events.Projections;
+using Marten;
 using Marten.Events.Projections;
 using Npgsql;
 using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.Telemetry;
 

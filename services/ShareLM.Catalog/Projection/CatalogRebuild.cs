@@ -1,9 +1,9 @@
-using ShareLM.Conversations;
 using System.Diagnostics;
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Marten.Events;
 using Npgsql;
+using ShareLM.Conversations;
 using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Catalog.Projection;

@@ -1,9 +1,9 @@
-using ShareLM.Conversations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ShareLM.Catalog.Language;
 using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Conversations;
 using ShareLM.Events;
 
 namespace ShareLM.Catalog.Projection;

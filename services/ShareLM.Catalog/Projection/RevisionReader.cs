@@ -1,6 +1,6 @@
-using ShareLM.Conversations;
 using Marten;
 using Npgsql;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.EventStore;
 

@@ -1,4 +1,3 @@
-using ShareLM.Catalog.Options;
 using System.Collections.Concurrent;
 using System.Data;
 using System.Text;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Parquet;
 using Parquet.Serialization;
+using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 
 namespace ShareLM.Catalog.Snapshots;

@@ -1,5 +1,5 @@
-using ShareLM.Catalog.Options;
 using Microsoft.Extensions.Options;
+using ShareLM.Catalog.Options;
 using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Catalog.Snapshots;

@@ -1,7 +1,7 @@
-using ShareLM.Catalog.Options;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 using ShareLM.ServiceDefaults.EventStore;
 

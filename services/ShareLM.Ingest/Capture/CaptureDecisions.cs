@@ -1,7 +1,6 @@
 using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
 
 namespace ShareLM.Ingest.Capture;
 

@@ -1,12 +1,10 @@
-using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
-using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Telemetry;
 
@@ -39,7 +37,7 @@ public static class CaptureEndpoint
 
     internal static Results<Accepted<CaptureAccepted>, ProblemHttpResult> Respond(Guid id, WriteResult result)
     {
-        if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
+        if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         Count(result);
         var state = result.After!;
         return TypedResults.Accepted($"/v1/conversations/{id}",

@@ -1,7 +1,5 @@
-using ShareLM.ServiceDefaults.EventStore;
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ShareLM.Events;
 using ShareLM.Ingest.Http;

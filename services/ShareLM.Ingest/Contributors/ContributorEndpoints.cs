@@ -1,11 +1,10 @@
-using ShareLM.Conversations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Deletion;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Contributors;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ShareLM.Events;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Deletion;
 
@@ -36,7 +35,7 @@ public static class DeletionEndpoint
     {
         var contributor = ContributorAuthentication.Current(http);
         var result = await writer.WriteAsync(id, DeletionDecisions.Withdraw(contributor.Id, Vocabulary.DeletedByContributor), cancellationToken);
-        if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
+        if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         return TypedResults.Accepted($"/v1/conversations/{id}", new DeletionAccepted(id, "deleted"));
     }
 }

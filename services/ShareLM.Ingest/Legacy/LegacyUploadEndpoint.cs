@@ -1,12 +1,10 @@
-using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
-using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Legacy;
@@ -95,7 +93,7 @@ public static class LegacyUploadEndpoint
         var origin = new CaptureOrigin(contributorId, Vocabulary.SourceLegacyExtension, LegacyTermsVersion,
             new Demographics(metadata?.Age, metadata?.Gender, metadata?.Location), hold.Value.LegacyHoldWindow);
         var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), cancellationToken);
-        if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
+        if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         return TypedResults.Json(new LegacyAnswer("Conversation received", id), StrictJson.Legacy);
     }
 

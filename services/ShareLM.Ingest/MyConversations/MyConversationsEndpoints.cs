@@ -1,12 +1,11 @@
-using ShareLM.Conversations;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.MyConversations;

@@ -1,10 +1,8 @@
-using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
-using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Publication;
 
@@ -34,7 +32,7 @@ public static class PublishEndpoint
     {
         var contributor = ContributorAuthentication.Current(http);
         var result = await writer.WriteAsync(id, PublishNow(contributor.Id), cancellationToken);
-        if (result.Decision is Decision.Refuse refuse) return Problems.Status(refuse.Status, refuse.Title, refuse.Detail, refuse.Field);
+        if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         var state = result.After!;
         return TypedResults.Accepted($"/v1/conversations/{id}",
             new PublicationAccepted(id, state.Status == ConversationStatus.Published ? "published" : "publishing", state.Revision));

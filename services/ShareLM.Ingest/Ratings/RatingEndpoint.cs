@@ -1,13 +1,11 @@
-using ShareLM.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
-using ShareLM.ServiceDefaults.EventStore;
-using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Ratings;

@@ -1,11 +1,9 @@
-using ShareLM.Conversations;
 using System.Threading.Channels;
-using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.Registry;
+using ShareLM.Conversations;
 using ShareLM.Ingest.Options;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Resilience;
@@ -20,7 +18,11 @@ public abstract record Decision
 {
     public sealed record Append(IReadOnlyList<object> Events) : Decision;
     public sealed record NoChange : Decision;
-    public sealed record Refuse(int Status, string Title, string Detail, string? Field = null) : Decision;
+    public sealed record Refuse(int Status, string Title, string Detail, string? Field = null) : Decision
+    {
+        /// <summary>The RFC 7807 answer to the request that asked for this.</summary>
+        public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() => Problems.Status(Status, Title, Detail, Field);
+    }
 
     public static readonly NoChange Nothing = new();
 }

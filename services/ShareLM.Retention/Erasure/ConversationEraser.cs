@@ -1,10 +1,10 @@
-using ShareLM.Conversations;
 using Marten;
 using MassTransit;
+using ShareLM.Conversations;
 using ShareLM.Events;
+using ShareLM.Messages;
 using ShareLM.Retention.Holds;
 using ShareLM.ServiceDefaults.Telemetry;
-using ShareLM.Messages;
 
 namespace ShareLM.Retention.Erasure;
 

@@ -1,11 +1,11 @@
-using ShareLM.Conversations;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
+using ShareLM.Conversations;
 using ShareLM.Events;
+using ShareLM.Messages;
 using ShareLM.Retention.Holds;
 using ShareLM.ServiceDefaults.Telemetry;
-using ShareLM.Messages;
 
 namespace ShareLM.Retention.Publication;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using ShareLM.Retention.Options;
 using Npgsql;
 using NpgsqlTypes;
+using ShareLM.Retention.Options;
 
 namespace ShareLM.Retention.Scheduling;
 

@@ -62,8 +62,8 @@ public static class EventStoreSetup
         options.Events.MetadataConfig.CausationIdEnabled = true;
         // The async daemons poll at one steady interval, busy or idle, and appends do not NOTIFY them: PostgreSQL
         // serialises the commits of notifying transactions (NOTIFY holds a database-wide lock until commit), and a
-        // daemon woken by every group commit polls the store dozens of times a second. Measured with
-        // `bench.sh ingest`, that cost a third of PostgreSQL's CPU per capture; polling every 250 ms keeps a
+        // daemon woken by every group commit polls the store dozens of times a second, a large share of
+        // PostgreSQL's CPU per capture (docs/benchmarks.md); polling every 250 ms keeps a
         // publication's way into the feed well under a second (README, Benchmarks).
         options.Events.UseListenNotifyForEventAppends = false;
         options.Projections.FastPollingTime = options.Projections.SlowPollingTime = daemonPollInterval ?? DefaultDaemonPollInterval;

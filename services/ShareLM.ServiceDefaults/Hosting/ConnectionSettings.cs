@@ -19,7 +19,7 @@ public static class ConnectionSettings
     /// <summary>
     /// How many statements each connection keeps prepared on the server (Npgsql's automatic preparation of the
     /// statements a connection runs repeatedly): PostgreSQL then no longer parses and plans Marten's append and
-    /// document writes on every call, which measured about a third less of its CPU per capture. A connection
+    /// document writes on every call, a large share of its CPU per capture (docs/benchmarks.md). A connection
     /// string that names <c>Max Auto Prepare</c> keeps its own value; 0 turns it off (e.g. behind a connection
     /// pooler in transaction mode that cannot keep prepared statements).
     /// </summary>

@@ -1,9 +1,6 @@
-using ShareLM.Conversations;
 using System.CommandLine;
-using Marten;
+using ShareLM.Conversations;
 using ShareLM.Events;
-using ShareLM.Ops.Terminal;
-using ShareLM.ServiceDefaults.EventStore;
 using Spectre.Console;
 
 namespace ShareLM.Ops.Conversations;

@@ -1,8 +1,8 @@
-using ShareLM.Conversations;
 using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
+using ShareLM.Conversations;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.EventStore;
 using Weasel.Core;

@@ -1,7 +1,6 @@
-using ShareLM.Conversations;
 using System.CommandLine;
-using Marten;
 using ShareLM.Catalog.Projection;
+using ShareLM.Conversations;
 using ShareLM.Ops.Terminal;
 using ShareLM.ServiceDefaults.EventStore;
 using Spectre.Console;
