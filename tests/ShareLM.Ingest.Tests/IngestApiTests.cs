@@ -181,14 +181,17 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     }
 
     [Fact]
-    public async Task Publish_now_ends_the_hold()
+    public async Task Publish_now_is_recorded_for_the_revision_it_names()
     {
+        // That the conversation then becomes public is Retention's part: PublishNowAndTakeDownTests.
         var contributor = await Ingest.RegisterAsync();
         var id = (string)(await Ingest.CaptureAsync(contributor, Clients.SimpleConversation("now-1")))["id"]!;
         var response = await Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("publishing", (string)(await Json(response))["status"]!);
-        Assert.Equal("publication_requested", (await fixture.EventsAsync(Guid.Parse(id)))[^1].Type);
+        var requested = (await fixture.EventsAsync(Guid.Parse(id)))[^1];
+        Assert.Equal(("publication_requested", 2L), (requested.Type, requested.Version));
+        Assert.Equal(1, (int)JsonNode.Parse(requested.Data)!["revision"]!);
     }
 
     [Fact]
