@@ -3,6 +3,7 @@
 # Used by up.sh, test.sh and the fault-suite tests; nothing here touches a system-wide instance.
 #
 #   infra.sh install                                    install PostgreSQL 15+ and rabbitmq-server if missing
+#   infra.sh install-browser                            install Debian's Chromium (the extension's browser tests) if missing
 #   infra.sh postgres start <dir> <port>                initdb (first time) and start; prints nothing on success
 #   infra.sh postgres stop  <dir>                       fast shutdown of the instance in <dir>
 #   infra.sh rabbitmq start <dir> <amqp-port> <mgmt-port> <dist-port> <epmd-port>
@@ -181,6 +182,12 @@ rabbitmq_stop() {
 cmd=${1:-}; shift || true
 case "$cmd" in
   install) install_missing ;;
+  install-browser)
+    if ! command -v chromium >/dev/null; then
+      log "installing: chromium"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    fi ;;
   postgres)
     sub=$1; shift
     case "$sub" in start) postgres_start "$@" ;; stop) postgres_stop "$@" ;; *) log "postgres start|stop"; exit 2 ;; esac ;;

@@ -10,7 +10,9 @@ results="$run/results"
 
 if ! command -v dotnet >/dev/null; then echo "The .NET 10 SDK is required: 'dotnet' is not on PATH." >&2; echo "0 passed, 1 failed"; exit 1; fi
 "$infra" install || { echo "0 passed, 1 failed"; exit 1; }
-mkdir -p "$run" "$results"
+mkdir -p "$run" "$results" "$run/tmp"
+# Whatever the tests write to "the temp directory" (logs, snapshots, browser profiles) goes with the run.
+export TMPDIR="$run/tmp"
 
 cleanup() {
   "$infra" rabbitmq stop "$run/rabbitmq" >/dev/null 2>&1 || true
@@ -51,6 +53,32 @@ dotnet test "$root/ShareLM.sln" -c Release --no-build -nologo \
   --blame-hang-timeout 8m "$@"
 status=$?
 
+# The browser extension: unit tests, then its browser tests in Debian's Chromium against the real services
+# (the Release build above), on the PostgreSQL and RabbitMQ started here.
+ext_passed=0; ext_failed=0
+node_counts() { # <tap output file>: adds its "# pass N" / "# fail N" to the extension's counts
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -n 1 | grep -o '[0-9]*'); f=$(grep -E '^# fail [0-9]+' "$1" | tail -n 1 | grep -o '[0-9]*')
+  if [ -z "$p" ] && [ -z "$f" ]; then ext_failed=$((ext_failed + 1)); return; fi
+  ext_passed=$((ext_passed + ${p:-0})); ext_failed=$((ext_failed + ${f:-0}))
+}
+if ! command -v node >/dev/null; then
+  echo "Node.js is required for the extension's tests: 'node' is not on PATH."; ext_failed=$((ext_failed + 1))
+elif ! "$infra" install-browser || ! (cd "$root/extension" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error); then
+  echo "could not install the extension's test dependencies"; ext_failed=$((ext_failed + 1))
+else
+  (cd "$root/extension" && npm run --silent build && npx tsc --noEmit -p .) || { echo "extension build or type check failed"; ext_failed=$((ext_failed + 1)); }
+  (cd "$root/extension" && npx tsx --test test/unit/*.test.ts) > "$run/extension-unit.tap" 2>&1
+  node_counts "$run/extension-unit.tap"
+  grep -E '^(not )?ok |^# (pass|fail)' "$run/extension-unit.tap" | sed 's/^/extension unit: /'
+  (cd "$root/extension" && CHROMIUM_PATH=$(command -v chromium) timeout 1200 npx tsx --test --test-concurrency=1 test/e2e/*.test.ts) > "$run/extension-e2e.tap" 2>&1
+  node_counts "$run/extension-e2e.tap"
+  grep -E '^\s*(not )?ok |^# (pass|fail)' "$run/extension-e2e.tap" | sed 's/^/extension browser: /'
+  if grep -qE '^\s*not ok' "$run/extension-unit.tap" "$run/extension-e2e.tap"; then
+    echo "--- extension test output ---"; grep -A30 -E '^\s*not ok' "$run/extension-unit.tap" "$run/extension-e2e.tap" | head -n 200
+  fi
+fi
+
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -66,7 +94,8 @@ if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
   failed=1
 fi
 if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
-failed=$((failed + format_failed))
+failed=$((failed + format_failed + ext_failed))
+passed=$((passed + ext_passed))
 if [ "$failed" != 0 ]; then
   # Repeat each failure's name and message last, where a truncated CI log still shows them.
   echo "--- failed tests ---"
