@@ -80,7 +80,7 @@ export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Re
   const elements = Array.from(doc.querySelectorAll(adapter.turns));
   const turns: Turn[] = [];
   for (const element of elements) {
-    if (elements.some((other) => other !== element && other.contains(element))) continue;
+    if (element.parentElement?.closest(adapter.turns)) continue; // nested in another turn
     const role = roleOf(adapter, element);
     if (!role) continue;
     const content = textOf(adapter, element);
@@ -104,7 +104,7 @@ export function assistantTurns(adapter: Adapter, doc: ParentNode): { element: El
   const found: { element: Element; index: number }[] = [];
   let index = 0;
   for (const element of elements) {
-    if (elements.some((other) => other !== element && other.contains(element))) continue;
+    if (element.parentElement?.closest(adapter.turns)) continue; // nested in another turn
     const role = roleOf(adapter, element);
     if (!role || !textOf(adapter, element)) continue;
     if (role === "assistant") found.push({ element, index });

@@ -180,4 +180,44 @@ describe("the ShareLM extension", { concurrency: 1 }, () => {
     await until(async () => ((await browser.storage()).outbox as unknown[]).length === 0, 20_000, "the outbox to empty");
     await page.close();
   });
+
+  test("the options page exports my data as a file and rotates my token; a refused token sends me back to onboarding", async () => {
+    const options = await browser.page("options.html");
+    const download = options.waitForEvent("download");
+    await options.getByRole("button", { name: "Export my data" }).click();
+    const file = await download;
+    const exported = JSON.parse(await new Response(await file.createReadStream() as unknown as ReadableStream).text());
+    assert.equal(exported.contributorId, (await browser.storage()).contributorId);
+    assert.ok(exported.conversations.length >= 5, `${exported.conversations.length} conversations exported`);
+
+    const before = await token();
+    await options.getByRole("button", { name: "Rotate my token" }).click();
+    await options.getByText("A new token is in use").waitFor();
+    const after = await token();
+    assert.notEqual(after, before);
+    assert.equal((await fetch(`${stack.ingest}/v1/conversations`, { headers: { authorization: `Bearer ${before}` } })).status, 401);
+    assert.equal((await fetch(`${stack.ingest}/v1/conversations`, { headers: { authorization: `Bearer ${after}` } })).status, 200);
+
+    // A token the gateway no longer accepts: the next send is refused with 401, and onboarding opens again.
+    await browser.setStorage({ token: before });
+    const onboardingOpened = browser.context.waitForEvent("page", { predicate: (p) => p.url().endsWith("/onboarding.html"), timeout: 30_000 });
+    const page = await browser.context.newPage();
+    await page.goto("https://gemini.google.com/app/1a2b3c4d5ef4");
+    await onboardingOpened;
+    await until(async () => (await browser.storage()).token === undefined, 10_000, "the refused token to be forgotten");
+    await browser.setStorage({ token: after });
+    await page.close();
+    await options.close();
+  });
+
+  test("deleting my account from the options erases everything and forgets the token", async () => {
+    const old = await token();
+    const options = await browser.page("options.html");
+    options.on("dialog", (dialog) => void dialog.accept());
+    await options.getByRole("button", { name: /Delete my account/ }).click();
+    await options.getByText("Your account and every conversation are being erased.").waitFor();
+    assert.deepEqual(await browser.storage(), {});
+    assert.equal((await fetch(`${stack.ingest}/v1/conversations`, { headers: { authorization: `Bearer ${old}` } })).status, 401);
+    await options.close();
+  });
 });

@@ -79,10 +79,16 @@ public static class DaemonProgress
 public static class DaemonLagHealthChecks
 {
     /// <summary>Readiness fails while these subscriptions or projections lag; checked at most once a second.</summary>
-    public static IHealthChecksBuilder AddDaemonLag(this IHealthChecksBuilder checks, string name, string connectionString, params string[] shardPrefixes) =>
-        checks.Add(new HealthCheckRegistration(name, sp =>
+    public static IHealthChecksBuilder AddDaemonLag(this IHealthChecksBuilder checks, string name, string connectionString, params string[] shardPrefixes)
+    {
+        // The registration's factory runs for every check: one instance, made on first use, keeps the throttle and
+        // the lag history across checks.
+        Hosting.ThrottledHealthCheck? check = null;
+        return checks.Add(new HealthCheckRegistration(name, sp =>
         {
             var clock = sp.GetRequiredService<TimeProvider>();
-            return new Hosting.ThrottledHealthCheck(new DaemonLagHealthCheck(connectionString, shardPrefixes, clock), Hosting.ThrottledHealthCheck.DefaultInterval, clock);
+            return check ??= new Hosting.ThrottledHealthCheck(new DaemonLagHealthCheck(connectionString, shardPrefixes, clock),
+                Hosting.ThrottledHealthCheck.DefaultInterval, clock);
         }, HealthStatus.Unhealthy, [Hosting.ServiceDefaults.ReadyTag]));
+    }
 }

@@ -1,0 +1,54 @@
+// Runs in the chat page, bundled by esbuild (bench.ts): what content.ts does on each page update, timed.
+import { adapterFor } from "../../src/content/adapters.js";
+import { assistantTurns, extract } from "../../src/content/extract.js";
+import { fingerprint, identify } from "../../src/content/identity.js";
+
+const p = { adapterFor, extract, assistantTurns, identify, fingerprint } as any;
+
+(window as any).sharelmRun = async (observe: boolean, seconds: number) => {
+
+      const url = new URL(location.href);
+      const adapter = p.adapterFor(url, document);
+      const costs: number[] = [];
+      const reads: number[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let tracked: unknown;
+      // What content.ts does: an observer callback per batch of mutations, and one read when quiet (1.2 s).
+      const check = () => {
+        const t0 = performance.now();
+        const found = p.extract(adapter, document, url, {});
+        if (!found.streaming) tracked = p.identify(adapter.id, found.turns, found.platformId, tracked, () => "id");
+        p.assistantTurns(adapter, document);
+        found.turns.map(p.fingerprint).join(".");
+        reads.push(performance.now() - t0);
+      };
+      if (observe) {
+        new MutationObserver(() => {
+          const t0 = performance.now();
+          if (timer !== undefined) clearTimeout(timer);
+          timer = setTimeout(check, 1_200);
+          costs.push(performance.now() - t0);
+        }).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+      }
+      const heap = () => ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize) / 1048576;
+      const target = document.getElementById("streaming")!;
+      (window as unknown as { gc?: () => void }).gc?.();
+      const heapStart = heap();
+      let heapMax = heapStart;
+      const end = performance.now() + seconds * 1000;
+      let words = 0;
+      while (performance.now() < end) {
+        // A response streams: a few words every 50 ms, and now and then a pause long enough for the debounce.
+        target.append(document.createTextNode(` word${words++} and more`));
+        if (words % 2000 === 0) { target.textContent = ""; }
+        await new Promise((r) => setTimeout(r, words % 200 === 0 ? 1_500 : 50));
+        if (words % 100 === 0) heapMax = Math.max(heapMax, heap());
+      }
+      (window as unknown as { gc?: () => void }).gc?.();
+      const stat = (values: number[]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const at = (q: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;
+        return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+      };
+      return { update: stat(costs), read: stat(reads), heapStartMiB: heapStart, heapEndMiB: heap(), heapMaxMiB: heapMax };
+    };
