@@ -5,7 +5,9 @@ namespace ShareLM.Events;
 // These records are the event store's schema, read by all three services: change them only additively.
 // Content-bearing events (ICarriesContent: turns, page URL, demographics, content hashes) carry an Erased flag
 // that the masking rule sets, so a projection replaying an erased stream can tell a blanked event from an empty
-// conversation. EventKinds.cs says which kind each event is.
+// conversation. EventKinds.cs says which kind each event is. The content events repeat their fields (turns, page,
+// model, rating, hash…) rather than share a base record: each is stored as its own JSON shape, and what they have
+// in common is reached through their kinds' interfaces.
 
 /// <summary>The first revision of a contributed conversation; it starts the hold that ends at <paramref name="PublishAt"/>.</summary>
 public sealed record ConversationCaptured(
