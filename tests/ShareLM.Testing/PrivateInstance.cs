@@ -33,6 +33,11 @@ public abstract class PrivateInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { await StopAsync(); } catch { }
+        // Where the postgres user cannot reach our folder (a private temp directory), infra.sh keeps PostgreSQL's data
+        // in /var/tmp and links it from here: that goes too.
+        var data = new DirectoryInfo(Path.Combine(Directory, "data"));
+        if (data.LinkTarget is { } target && Path.GetFileName(target).StartsWith("sharelm-pg.", StringComparison.Ordinal))
+            try { System.IO.Directory.Delete(target, recursive: true); } catch { }
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch { }
     }
 }
