@@ -49,6 +49,10 @@ public sealed class MirrorAnnouncementTests(LongHoldFixture fixture) : IClassFix
             await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             var contributor = await fixture.Ingest.RegisterAsync();
             var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("mirrored")));
+            // Publish now once the hold is scheduled: a hold scheduled after the request would find it already over
+            // and publish it as ended (the reason this test checks).
+            await Eventually.True(async () => await fixture.ScalarAsync("select count(*) from scheduler.scheduled_messages where token_id = $1", id) == 1,
+                TimeSpan.FromSeconds(20), "the hold to be scheduled");
             Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish")).StatusCode);
 
             var published = await Eventually.Get(() => Task.FromResult(Mirror.Published.GetValueOrDefault(id)), TimeSpan.FromSeconds(30), "the publication's announcement");
