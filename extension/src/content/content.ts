@@ -5,7 +5,7 @@
 
 import { ask, type PageStatus } from "../shared/messages.js";
 import { adapterFor, type Adapter } from "./adapters.js";
-import { assistantTurns, extract } from "./extract.js";
+import { extract } from "./extract.js";
 import { fingerprint, identify, type TrackedConversation } from "./identity.js";
 
 /** How long the page must be quiet after a change before the conversation is read and sent. */
@@ -55,7 +55,7 @@ async function check(): Promise<void> {
     return;
   }
   tracked = identify(adapter.id, found.turns, found.platformId, tracked, () => crypto.randomUUID());
-  addRatingButtons();
+  addRatingButtons(found.assistants);
   if (!tracked || gone.has(tracked.id)) return;
   const key = tracked.id + "\u0000" + found.turns.map(fingerprint).join(".") + (found.model ?? "");
   if (key === lastSent) return;
@@ -93,10 +93,10 @@ function ratingButtons(index: number, current: number | undefined): HTMLElement 
   return box;
 }
 
-function addRatingButtons(): void {
+function addRatingButtons(assistants: { element: Element; index: number }[]): void {
   if (!adapter || !tracked) return;
   const ratings = status?.ratings[tracked.id] ?? {};
-  for (const { element, index } of assistantTurns(adapter, document)) {
+  for (const { element, index } of assistants) {
     const existing = element.querySelector(`[${Marker}='rating']`);
     if (existing) continue;
     element.append(ratingButtons(index, ratings[index]));

@@ -15,6 +15,8 @@ export interface Extracted {
   model?: string;
   /** The platform's own conversation id, where its URL has one. */
   platformId?: string;
+  /** The assistant turns' elements with their turn index: where the rating buttons go. */
+  assistants: { element: Element; index: number }[];
 }
 
 function roleOf(adapter: Adapter, element: Element): Role | undefined {
@@ -71,15 +73,11 @@ function nativeRating(adapter: Adapter, element: Element): number | undefined {
   return undefined;
 }
 
-/**
- * Reads the conversation on the page, in document order. Turns nested in another turn are skipped (some UIs nest
- * the text of a turn in an element that matches too), as are empty ones (a response not yet begun).
- * <paramref name="ratings"/> are the contributor's own, by turn index; they win over the platform's thumbs.
- */
-export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Readonly<Record<number, number>> = {}): Extracted {
-  const elements = Array.from(doc.querySelectorAll(adapter.turns));
+/** The turns in document order, and the assistant turns' elements with their turn index (where rating buttons go). */
+function readTurns(adapter: Adapter, doc: ParentNode, ratings: Readonly<Record<number, number>>): { turns: Turn[]; assistants: { element: Element; index: number }[] } {
   const turns: Turn[] = [];
-  for (const element of elements) {
+  const assistants: { element: Element; index: number }[] = [];
+  for (const element of Array.from(doc.querySelectorAll(adapter.turns))) {
     if (element.parentElement?.closest(adapter.turns)) continue; // nested in another turn
     const role = roleOf(adapter, element);
     if (!role) continue;
@@ -87,28 +85,29 @@ export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Re
     if (!content) continue;
     const turn: Turn = { role, content };
     if (role === "assistant") {
+      assistants.push({ element, index: turns.length });
       const rating = ratings[turns.length] ?? nativeRating(adapter, element);
       if (rating !== undefined) turn.rating = rating;
     }
     turns.push(turn);
   }
+  return { turns, assistants };
+}
+
+/**
+ * Reads the conversation on the page, in document order, in one pass. Turns nested in another turn are skipped (some
+ * UIs nest the text of a turn in an element that matches too), as are empty ones (a response not yet begun).
+ * <paramref name="ratings"/> are the contributor's own, by turn index; they win over the platform's thumbs.
+ */
+export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Readonly<Record<number, number>> = {}): Extracted {
+  const { turns, assistants } = readTurns(adapter, doc, ratings);
   const streaming = adapter.streaming ? doc.querySelector(adapter.streaming) !== null : false;
   const modelText = adapter.model ? doc.querySelector(adapter.model)?.textContent?.trim() : undefined;
   const platformId = adapter.idFromUrl?.exec(url.pathname)?.[1];
-  return { turns, streaming, model: modelText || undefined, platformId };
+  return { turns, assistants, streaming, model: modelText || undefined, platformId };
 }
 
 /** The elements of the assistant's turns, in order, with their turn index: where the rating buttons go. */
 export function assistantTurns(adapter: Adapter, doc: ParentNode): { element: Element; index: number }[] {
-  const elements = Array.from(doc.querySelectorAll(adapter.turns));
-  const found: { element: Element; index: number }[] = [];
-  let index = 0;
-  for (const element of elements) {
-    if (element.parentElement?.closest(adapter.turns)) continue; // nested in another turn
-    const role = roleOf(adapter, element);
-    if (!role || !textOf(adapter, element)) continue;
-    if (role === "assistant") found.push({ element, index });
-    index++;
-  }
-  return found;
+  return readTurns(adapter, doc, {}).assistants;
 }

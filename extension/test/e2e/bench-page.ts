@@ -18,7 +18,6 @@ const p = { adapterFor, extract, assistantTurns, identify, fingerprint } as any;
         const t0 = performance.now();
         const found = p.extract(adapter, document, url, {});
         if (!found.streaming) tracked = p.identify(adapter.id, found.turns, found.platformId, tracked, () => "id");
-        p.assistantTurns(adapter, document);
         found.turns.map(p.fingerprint).join(".");
         reads.push(performance.now() - t0);
       };
