@@ -4,6 +4,7 @@ import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { icon } from "./png.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -27,6 +28,9 @@ for (const page of ["onboarding", "popup", "options"]) {
   copyFileSync(join(root, `src/pages/${page}.html`), join(dist, `${page}.html`));
 }
 copyFileSync(join(root, "src/pages/pages.css"), join(dist, "pages.css"));
+
+mkdirSync(join(dist, "icons"));
+for (const size of [16, 32, 48, 128]) writeFileSync(join(dist, "icons", `${size}.png`), icon(size));
 
 const manifest = readFileSync(join(root, "src/manifest.json"), "utf8").replaceAll("__GATEWAY_ORIGIN__", gateway.origin);
 writeFileSync(join(dist, "manifest.json"), manifest);

@@ -86,17 +86,58 @@ async function openOnboarding(): Promise<void> {
   await chrome.tabs.create({ url: chrome.runtime.getURL("onboarding.html") });
 }
 
+type TabState = "sharing" | "paused" | "unsupported";
+
+/**
+ * The toolbar icon: on a tab where it is sharing, the number of conversations held (blue); paused there, "off"
+ * (grey); elsewhere nothing, and the title says which. Each tab's state is kept in session storage (a restarted
+ * worker still knows it), so a new held count reaches every sharing tab.
+ */
+async function paintBadge(tabId: number, state: TabState, held: number): Promise<void> {
+  const text = state === "sharing" ? (held > 0 ? String(held) : "") : state === "paused" ? "off" : "";
+  const title = state === "sharing" ? `ShareLM: sharing this chat${held > 0 ? ` (${held} held)` : ""}`
+    : state === "paused" ? "ShareLM: paused" : "ShareLM: not a supported page";
+  try {
+    await chrome.action.setBadgeBackgroundColor({ tabId, color: state === "paused" ? "#718096" : "#2b6cb0" });
+    await chrome.action.setBadgeText({ tabId, text });
+    await chrome.action.setTitle({ tabId, title });
+  } catch {
+    // The tab was closed meanwhile.
+  }
+}
+
+async function tabStates(): Promise<Record<string, TabState>> {
+  return ((await chrome.storage.session.get("tabs")).tabs ?? {}) as Record<string, TabState>;
+}
+
+async function setTabState(tabId: number, state: TabState): Promise<void> {
+  const tabs = await tabStates();
+  tabs[tabId] = state;
+  await chrome.storage.session.set({ tabs });
+  await paintBadge(tabId, state, (await read()).heldCount ?? 0);
+}
+
 async function refreshHeldCount(): Promise<void> {
   const answer = await call("GET", "/v1/conversations?pageSize=100");
   const items = (answer.json as { items?: { status: string }[] } | undefined)?.items;
   if (!items) return;
   const held = items.filter((i) => i.status === "held").length;
   await write({ heldCount: held });
-  await chrome.action.setBadgeText({ text: held > 0 ? String(held) : "" });
   await chrome.action.setBadgeBackgroundColor({ color: "#2b6cb0" });
+  await chrome.action.setBadgeText({ text: held > 0 ? String(held) : "" });
+  for (const [tabId, state] of Object.entries(await tabStates())) await paintBadge(Number(tabId), state, held);
 }
 
-function pageStatus(stored: Stored, host: string): PageStatus {
+chrome.tabs.onRemoved.addListener(async (tabId) => {
+  const tabs = await tabStates();
+  if (tabId in tabs) {
+    delete tabs[tabId];
+    await chrome.storage.session.set({ tabs });
+  }
+});
+
+function pageStatus(stored: Stored, origin: string): PageStatus {
+  const host = new URL(origin).hostname;
   const addedSites = stored.addedSites ?? [];
   const off = new Set(stored.sitesOff ?? []);
   const ratings: Record<string, Record<number, number>> = {};
@@ -104,15 +145,14 @@ function pageStatus(stored: Stored, host: string): PageStatus {
   const base = { addedSites, ratings };
   if (!stored.token) return { sharing: false, reason: "no-consent", ...base };
   if (stored.paused) return { sharing: false, reason: "paused", ...base };
-  const siteOff = adapters.some((a) => off.has(a.id) && a.hosts.some((h) => hostMatches(h, host))) || off.has(host);
+  const siteOff = adapters.some((a) => off.has(a.id) && a.hosts.some((h) => hostMatches(h, host))) || off.has(origin);
   if (siteOff) return { sharing: false, reason: "site-off", ...base };
   return { sharing: true, ...base };
 }
 
 async function capture(request: Extract<Request, { type: "capture" }>, senderUrl: string | undefined): Promise<Answer> {
   const stored = await read();
-  const host = new URL(senderUrl ?? request.pageUrl).hostname;
-  const status = pageStatus(stored, host);
+  const status = pageStatus(stored, new URL(senderUrl ?? request.pageUrl).origin);
   if (!status.sharing) return { ok: false, detail: status.reason };
   if (!adapterById(request.adapter)) return { ok: false, detail: "unknown adapter" };
   if ((stored.gone ?? []).includes(request.clientId)) return { ok: false, status: 410, detail: "deleted" };
@@ -186,9 +226,10 @@ async function relay(method: string, path: string, body?: unknown): Promise<Answ
 async function handle(request: Request, sender: chrome.runtime.MessageSender): Promise<Answer> {
   switch (request.type) {
     case "status":
-      return { ok: true, data: pageStatus(await read(), request.host) };
+      // The frame's own address as Chrome reports it, not what the page's script claims.
+      return { ok: true, data: pageStatus(await read(), sender.url ? new URL(sender.url).origin : request.origin) };
     case "capture":
-      return capture(request, sender.tab?.url ?? sender.url);
+      return capture(request, sender.url ?? sender.tab?.url); // the frame that read it: a Space's Gradio is an iframe
     case "rate-turn":
       return rateTurn(request);
     case "rate-conversation":
@@ -201,8 +242,11 @@ async function handle(request: Request, sender: chrome.runtime.MessageSender): P
       return { ...answer, data: { page: answer.data, titles: stored.titles ?? {}, clientIds: stored.clientIds ?? {}, ratings: stored.ratings ?? {},
         problems: stored.problems ?? [], pending: (stored.outbox ?? []).length, paused: !!stored.paused } };
     }
-    case "publish":
-      return relay("POST", `/v1/conversations/${request.id}/publish`);
+    case "publish": {
+      const answer = await relay("POST", `/v1/conversations/${request.id}/publish`);
+      if (answer.ok) void refreshHeldCount();
+      return answer;
+    }
     case "delete": {
       const answer = await relay("DELETE", `/v1/conversations/${request.id}`);
       if (answer.ok) {
@@ -212,6 +256,7 @@ async function handle(request: Request, sender: chrome.runtime.MessageSender): P
           await write({ gone: [...new Set([...(stored.gone ?? []), clientId])],
             outbox: (stored.outbox ?? []).filter((e) => e.conversation !== clientId && e.conversation !== request.id) });
         }
+        void refreshHeldCount();
       }
       return answer;
     }
@@ -233,11 +278,7 @@ async function handle(request: Request, sender: chrome.runtime.MessageSender): P
     }
     case "page-state": {
       const tabId = sender.tab?.id;
-      if (tabId !== undefined) {
-        const text = request.state === "paused" ? "off" : "";
-        await chrome.action.setBadgeText({ tabId, text: request.state === "sharing" ? ((await read()).heldCount || "").toString() : text });
-        await chrome.action.setTitle({ tabId, title: `ShareLM: ${request.state === "sharing" ? "sharing this chat" : request.state === "paused" ? "paused" : "not a supported page"}` });
-      }
+      if (tabId !== undefined) await setTabState(tabId, request.state);
       return { ok: true };
     }
   }
@@ -270,7 +311,7 @@ export async function registerAddedSites(): Promise<void> {
   await chrome.scripting.registerContentScripts([{
     id: "sharelm-added-sites",
     js: ["content.js"],
-    matches: sites.flatMap((h) => [`https://${h}/*`, `http://${h}/*`]),
+    matches: sites.map((origin) => `${origin}/*`),
     allFrames: true,
     runAt: "document_idle",
     persistAcrossSessions: true,

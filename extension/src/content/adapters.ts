@@ -100,6 +100,24 @@ export function adapterById(id: string): Adapter | undefined {
   return adapters.find((a) => a.id === id);
 }
 
+/**
+ * The origin of a self-hosted site as the contributor typed it ("chat.example.org", "http://10.0.0.5:7860/"), or
+ * undefined if it is not a web site. A bare host name means https; plain http is kept only where it was asked for,
+ * so the permission asked for is exactly the one origin.
+ */
+export function addedSiteOrigin(input: string): string | undefined {
+  const text = input.trim().toLowerCase();
+  if (!text) return undefined;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `https://${text}`);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    if (url.username || url.password || !/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a host matches an adapter's host entry ("*.hf.space" matches any subdomain). */
 export function hostMatches(pattern: string, host: string): boolean {
   if (pattern.startsWith("*.")) return host === pattern.slice(2) || host.endsWith(pattern.slice(1));
@@ -113,6 +131,6 @@ export function hostMatches(pattern: string, host: string): boolean {
 export function adapterFor(url: URL, doc: ParentNode, addedSites: readonly string[] = []): Adapter | undefined {
   const byHost = adapters.find((a) => a.hosts.some((h) => hostMatches(h, url.hostname)) && (!a.path || new RegExp(a.path).test(url.pathname)));
   if (byHost) return byHost;
-  if (!addedSites.some((h) => hostMatches(h, url.hostname))) return undefined;
+  if (!addedSites.includes(url.origin)) return undefined;
   return adapters.find((a) => (a.id === "gradio" || a.id === "chatui") && doc.querySelector(a.detect) !== null);
 }

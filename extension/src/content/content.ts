@@ -5,7 +5,7 @@
 
 import { ask, type PageStatus } from "../shared/messages.js";
 import { adapterFor, type Adapter } from "./adapters.js";
-import { extract } from "./extract.js";
+import { extract, forgetChanged, type TextCache } from "./extract.js";
 import { fingerprint, identify, type TrackedConversation } from "./identity.js";
 
 /** How long the page must be quiet after a change before the conversation is read and sent. */
@@ -20,6 +20,8 @@ let lastSent = "";
 let timer: ReturnType<typeof setTimeout> | undefined;
 let indicator: HTMLElement | undefined;
 const gone = new Set<string>();
+/** Each turn's text as last read, forgotten when a mutation touches the turn: a quiet read walks only what changed. */
+let texts: TextCache = new WeakMap();
 
 function pageUrl(): URL {
   return new URL(location.href);
@@ -49,7 +51,7 @@ async function check(): Promise<void> {
   timer = undefined;
   if (!adapter || !status?.sharing) return;
   const url = pageUrl();
-  const found = extract(adapter, document, url, tracked ? status.ratings[tracked.id] ?? {} : {});
+  const found = extract(adapter, document, url, tracked ? status.ratings[tracked.id] ?? {} : {}, texts);
   if (found.streaming) {
     schedule(); // still writing: look again once it has been quiet
     return;
@@ -118,9 +120,10 @@ function showIndicator(state: "sharing" | "paused"): void {
 }
 
 async function refreshStatus(): Promise<void> {
-  const answer = await ask<PageStatus>({ type: "status", host: location.hostname });
+  const answer = await ask<PageStatus>({ type: "status", origin: location.origin });
   status = answer.data;
   adapter = adapterFor(pageUrl(), document, status?.addedSites ?? []);
+  texts = new WeakMap(); // read while not watched (paused): nothing cached can be trusted
   if (!adapter || !status) {
     if (window === window.top) void ask({ type: "page-state", state: "unsupported" });
     return;
@@ -133,6 +136,7 @@ async function refreshStatus(): Promise<void> {
 
 const observer = new MutationObserver((records) => {
   if (records.every(isOurRecord)) return;
+  if (adapter) forgetChanged(adapter, texts, records);
   if (!adapter) {
     // A chat UI that renders after load (Gradio builds its page in script): look again.
     if (status && adapterFor(pageUrl(), document, status.addedSites)) void refreshStatus();

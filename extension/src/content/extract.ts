@@ -73,15 +73,25 @@ function nativeRating(adapter: Adapter, element: Element): number | undefined {
   return undefined;
 }
 
+/**
+ * The text of each turn element read before and not changed since (the content script forgets an element's entry
+ * when a mutation touches it): a quiet read then walks only the turns that changed, not all 500 of a long chat.
+ */
+export type TextCache = WeakMap<Element, string>;
+
 /** The turns in document order, and the assistant turns' elements with their turn index (where rating buttons go). */
-function readTurns(adapter: Adapter, doc: ParentNode, ratings: Readonly<Record<number, number>>): { turns: Turn[]; assistants: { element: Element; index: number }[] } {
+function readTurns(adapter: Adapter, doc: ParentNode, ratings: Readonly<Record<number, number>>, cache?: TextCache): { turns: Turn[]; assistants: { element: Element; index: number }[] } {
   const turns: Turn[] = [];
   const assistants: { element: Element; index: number }[] = [];
   for (const element of Array.from(doc.querySelectorAll(adapter.turns))) {
     if (element.parentElement?.closest(adapter.turns)) continue; // nested in another turn
     const role = roleOf(adapter, element);
     if (!role) continue;
-    const content = textOf(adapter, element);
+    let content = cache?.get(element);
+    if (content === undefined) {
+      content = textOf(adapter, element);
+      cache?.set(element, content);
+    }
     if (!content) continue;
     const turn: Turn = { role, content };
     if (role === "assistant") {
@@ -97,10 +107,11 @@ function readTurns(adapter: Adapter, doc: ParentNode, ratings: Readonly<Record<n
 /**
  * Reads the conversation on the page, in document order, in one pass. Turns nested in another turn are skipped (some
  * UIs nest the text of a turn in an element that matches too), as are empty ones (a response not yet begun).
- * <paramref name="ratings"/> are the contributor's own, by turn index; they win over the platform's thumbs.
+ * `ratings` are the contributor's own, by turn index; they win over the platform's thumbs. With a `cache`, a turn
+ * whose element is in it is not walked again (see `forgetChanged`).
  */
-export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Readonly<Record<number, number>> = {}): Extracted {
-  const { turns, assistants } = readTurns(adapter, doc, ratings);
+export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Readonly<Record<number, number>> = {}, cache?: TextCache): Extracted {
+  const { turns, assistants } = readTurns(adapter, doc, ratings, cache);
   const streaming = adapter.streaming ? doc.querySelector(adapter.streaming) !== null : false;
   const modelText = adapter.model ? doc.querySelector(adapter.model)?.textContent?.trim() : undefined;
   const platformId = adapter.idFromUrl?.exec(url.pathname)?.[1];
@@ -110,4 +121,16 @@ export function extract(adapter: Adapter, doc: ParentNode, url: URL, ratings: Re
 /** The elements of the assistant's turns, in order, with their turn index: where the rating buttons go. */
 export function assistantTurns(adapter: Adapter, doc: ParentNode): { element: Element; index: number }[] {
   return readTurns(adapter, doc, {}).assistants;
+}
+
+/**
+ * Forgets the cached text of every turn a mutation touched (the turn around its target, and any turn around that
+ * one: some UIs nest an element that matches too), so the next read walks those again. Cheap enough for the
+ * observer callback: a `closest` or two per record.
+ */
+export function forgetChanged(adapter: Adapter, cache: TextCache, records: readonly MutationRecord[]): void {
+  for (const record of records) {
+    const target = record.target.nodeType === 1 ? record.target as Element : record.target.parentElement;
+    for (let turn = target?.closest(adapter.turns); turn; turn = turn.parentElement?.closest(adapter.turns)) cache.delete(turn);
+  }
 }

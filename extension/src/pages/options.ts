@@ -1,4 +1,4 @@
-import { adapters } from "../content/adapters.js";
+import { addedSiteOrigin, adapters } from "../content/adapters.js";
 import { ask } from "../shared/messages.js";
 import { gatewayOf, read, write } from "../shared/state.js";
 
@@ -53,14 +53,14 @@ $("save-gateway").addEventListener("click", async () => {
 });
 
 $("add-site").addEventListener("click", async () => {
-  const host = ($("new-site") as HTMLInputElement).value.trim().toLowerCase();
-  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host)) { $("site-msg").textContent = "A host name, like chat.example.org."; return; }
-  // Asked for at this moment, for this site only: never <all_urls> up front.
-  const granted = await chrome.permissions.request({ origins: [`https://${host}/*`, `http://${host}/*`] });
+  const origin = addedSiteOrigin(($("new-site") as HTMLInputElement).value);
+  if (!origin) { $("site-msg").textContent = "A web site, like chat.example.org or http://10.0.0.5:7860."; return; }
+  // Asked for at this moment, for this one origin only: never <all_urls> up front.
+  const granted = await chrome.permissions.request({ origins: [`${origin}/*`] });
   if (!granted) { $("site-msg").textContent = "Permission refused: the site was not added."; return; }
   const stored = await read();
-  await write({ addedSites: [...new Set([...(stored.addedSites ?? []), host])] });
-  $("site-msg").textContent = `Added ${host}.`;
+  await write({ addedSites: [...new Set([...(stored.addedSites ?? []), origin])] });
+  $("site-msg").textContent = `Added ${origin}.`;
   await renderSites();
 });
 

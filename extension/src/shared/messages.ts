@@ -6,7 +6,7 @@ import type { Demographics } from "./state.js";
 export interface CapturedTurn { role: Role; content: string; rating?: number }
 
 export type Request =
-  | { type: "status"; host: string }
+  | { type: "status"; origin: string }
   | { type: "capture"; adapter: string; clientId: string; pageUrl: string; model?: string; turns: CapturedTurn[] }
   | { type: "rate-turn"; clientId: string; index: number; rating: number }
   | { type: "rate-conversation"; id: string; rating: "up" | "down" }

@@ -32,7 +32,7 @@ export interface Stored {
   paused?: boolean;
   /** Adapters (by id) and added hosts the contributor turned off. */
   sitesOff?: string[];
-  /** Self-hosted Gradio or ChatUI sites the contributor added (hosts). */
+  /** Self-hosted Gradio or ChatUI sites the contributor added, as origins ("https://chat.example.org"). */
   addedSites?: string[];
   outbox?: OutboxEntry[];
   /** Client conversation id → title (its first user turn), shown in the popup; kept only here. */

@@ -34,7 +34,7 @@ function page(): string {
 }
 
 interface Stat { count: number; p50: number; p99: number; max: number }
-interface Run { update: Stat; read: Stat; heapStartMiB: number; heapEndMiB: number; heapMaxMiB: number }
+interface Run { update: Stat; firstRead: number; read: Stat; heapStartMiB: number; heapEndMiB: number; heapMaxMiB: number }
 
 async function measure(observe: boolean): Promise<Run> {
   const profile = mkdtempSync(join(tmpdir(), "sharelm-bench-"));
@@ -60,6 +60,8 @@ console.log(JSON.stringify({
   page: { turns, streaming_minutes: minutes },
   // Every page update runs the observer callback; the whole conversation is read once the page is quiet.
   observer_ms_per_update: { count: withExtension.update.count, p50: round(withExtension.update.p50), p99: round(withExtension.update.p99), max: round(withExtension.update.max) },
+  // The first read walks every turn (nothing is cached yet); later ones walk only the turns that changed.
+  first_read_ms: round(withExtension.firstRead),
   read_ms_when_quiet: { count: withExtension.read.count, p50: round(withExtension.read.p50), p99: round(withExtension.read.p99), max: round(withExtension.read.max) },
   heap_mib: { with_extension: { start: round(withExtension.heapStartMiB), end: round(withExtension.heapEndMiB), max: round(withExtension.heapMaxMiB) },
     baseline_no_observer: { start: round(baseline.heapStartMiB), end: round(baseline.heapEndMiB), max: round(baseline.heapMaxMiB) } },

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { Browser, buildFor, FixtureUrls } from "./browser.js";
+import { Browser, buildFor, fixtureHtml, FixtureUrls } from "./browser.js";
 import { Stack, until } from "./stack.js";
 
 // Long enough that a conversation captured during the run is still held when a test needs one held.
@@ -164,6 +164,53 @@ describe("the ShareLM extension", { concurrency: 1 }, () => {
     await browser.setStorage({ sitesOff: [] });
     await page.reload();
     await conversationFor("chatgpt:67a1b2c3-0000-4000-8000-0000000000f1");
+    await page.close();
+  });
+
+  test("the toolbar icon tells each tab what happens there: the number held while sharing, off while paused", async () => {
+    const page = await browser.context.newPage();
+    await page.goto("https://chatgpt.com/c/67a1b2c3-0000-4000-8000-0000000000b1");
+    await conversationFor("chatgpt:67a1b2c3-0000-4000-8000-0000000000b1");
+    const worker = await browser.worker();
+    const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id!, page.url());
+    const badge = () => worker.evaluate(async (id) => [await chrome.action.getBadgeText({ tabId: id }), await chrome.action.getTitle({ tabId: id })], tabId);
+    // The count the gateway gives once this capture is in (the badge is refreshed after every delivered capture).
+    const held = String((await mine()).filter((c) => c.status === "held").length);
+    await until(async () => (await badge())[0] === held ? true : undefined, 20_000, `the badge to show ${held} held`);
+    assert.deepEqual(await badge(), [held, `ShareLM: sharing this chat (${held} held)`]);
+    await browser.setStorage({ paused: true });
+    await until(async () => (await badge())[0] === "off" ? true : undefined, 20_000, "the badge to say off");
+    assert.deepEqual(await badge(), ["off", "ShareLM: paused"]);
+    await browser.setStorage({ paused: false });
+    await until(async () => (await badge())[0] === held ? true : undefined, 20_000, "the badge back to the count");
+    await page.close();
+  });
+
+  test("a self-hosted Gradio added in the options is captured, with the permission for that one origin", async () => {
+    // Served at the gateway's own origin: the extension holds that host permission already, so Chrome grants the
+    // request without the prompt a headless browser cannot answer; the rest is the path a contributor takes.
+    const site = `${stack.ingest}/self-hosted/`;
+    await browser.context.route(`${site}**`, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: fixtureHtml("gradio") }));
+    const known = new Set((await mine()).map((c) => c.id));
+    const before = await browser.context.newPage();
+    await before.goto(site);
+    await new Promise((r) => setTimeout(r, 2_500)); // the quiet period and then some: a capture would be sent by now
+    assert.ok(!(await mine()).some((c) => !known.has(c.id)), "nothing is captured on a site not added");
+    await before.close();
+
+    const options = await browser.page("options.html");
+    await options.getByLabel(/Add a self-hosted/).fill(`${stack.ingest}/some/page`);
+    await options.getByRole("button", { name: "Add site" }).click();
+    await options.getByText(`Added ${stack.ingest}.`).waitFor();
+    assert.deepEqual((await browser.storage()).addedSites, [stack.ingest]);
+    await options.getByRole("checkbox", { name: `${stack.ingest} (added)` }).waitFor();
+    await options.close();
+
+    const page = await browser.context.newPage();
+    await page.goto(site);
+    const captured = await until(async () => (await mine()).find((c) => !known.has(c.id)), 20_000, "the self-hosted chat's capture");
+    assert.match(captured.clientConversationId, /^gradio:/);
+    assert.equal(captured.messageCount, 2);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { adapterFor, adapters, hostMatches } from "../../src/content/adapters.js";
-import { assistantTurns, extract } from "../../src/content/extract.js";
+import { addedSiteOrigin, adapterFor, adapters, hostMatches } from "../../src/content/adapters.js";
+import { assistantTurns, extract, forgetChanged, type TextCache } from "../../src/content/extract.js";
 import { fixture } from "./dom.js";
 
 const pages = [
@@ -68,7 +68,18 @@ test("pages that are not chats, and unknown sites, have no adapter", () => {
 test("a self-hosted Gradio is recognised by its page structure once its site is added", () => {
   const { doc, url } = fixture("gradio", "https://llm.intranet.example/");
   assert.equal(adapterFor(url, doc, []), undefined);
-  assert.equal(adapterFor(url, doc, ["llm.intranet.example"])?.id, "gradio");
+  assert.equal(adapterFor(url, doc, ["https://llm.intranet.example"])?.id, "gradio");
+  assert.equal(adapterFor(url, doc, ["http://llm.intranet.example"]), undefined, "another origin: not the site added");
+});
+
+test("a site is added as exactly one origin, from what the contributor typed", () => {
+  assert.equal(addedSiteOrigin("chat.example.org"), "https://chat.example.org");
+  assert.equal(addedSiteOrigin(" Chat.Example.org/some/page "), "https://chat.example.org");
+  assert.equal(addedSiteOrigin("http://10.0.0.5:7860/"), "http://10.0.0.5:7860");
+  assert.equal(addedSiteOrigin("https://llm.example:443"), "https://llm.example");
+  for (const bad of ["", "ftp://x.example", "javascript:alert(1)", "file:///etc", "https://user:pw@x.example", "two words", "*.example.org"]) {
+    assert.equal(addedSiteOrigin(bad), undefined, bad);
+  }
 });
 
 test("host patterns match subdomains only where they say so", () => {
@@ -89,4 +100,30 @@ test("the markup's own indentation between paragraphs is not text", () => {
   const { doc, url } = fixture("chatgpt", "https://chatgpt.com/c/67a1b2c3-0000-4000-8000-000000000001");
   doc.querySelector("[data-message-author-role='assistant'] .markdown")!.innerHTML = "\n  <p>First.</p>\n  <p>Second.</p>\n";
   assert.equal(extract(adapterFor(url, doc)!, doc, url).turns[1].content, "First.\nSecond.");
+});
+
+test("a quiet read walks again only the turns a mutation touched, and reads what a full read reads", async () => {
+  const { doc, url, window } = fixture("chatgpt", "https://chatgpt.com/c/67a1b2c3-0000-4000-8000-000000000001");
+  const adapter = adapterFor(url, doc)!;
+  const cache: TextCache = new WeakMap();
+  const records: MutationRecord[] = [];
+  const observer = new (window as unknown as { MutationObserver: typeof MutationObserver }).MutationObserver((batch) => records.push(...batch));
+  observer.observe(doc.documentElement, { subtree: true, childList: true, characterData: true });
+  const first = extract(adapter, doc, url, {}, cache);
+  const [user, assistant] = Array.from(doc.querySelectorAll(adapter.turns));
+  assert.equal(cache.get(assistant), first.turns[1].content);
+
+  // A streamed word into the assistant's text node, and an element added inside it.
+  const text = assistant.querySelector(".markdown p")!.firstChild!;
+  text.nodeValue += " More.";
+  assistant.querySelector(".markdown")!.append(Object.assign(doc.createElement("p"), { textContent: "And a list." }));
+  await new Promise((r) => setTimeout(r, 0)); // mutation records are delivered in a microtask
+  forgetChanged(adapter, cache, records.splice(0));
+  assert.equal(cache.has(assistant), false, "the changed turn is read again");
+  assert.equal(cache.has(user), true, "an untouched turn is not");
+
+  const cached = extract(adapter, doc, url, {}, cache);
+  assert.deepEqual(cached.turns, extract(adapter, doc, url).turns);
+  assert.equal(cached.turns[1].content, "A monoid in the category of endofunctors. More.\nAnd a list.");
+  observer.disconnect();
 });
