@@ -16,9 +16,14 @@ public sealed class HoldOptions
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan HoldWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Hold for uploads from the original extension, which already held them for 24 hours itself.</summary>
+    /// <summary>
+    /// Hold for uploads from the original extension. It held conversations 24 hours itself, but its upload has no
+    /// credential beyond the user and conversation ids it carries, so anyone who learns them could send other
+    /// content under that pseudonym: its uploads get the production hold too (time for a deletion) unless an
+    /// operator decides otherwise.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
-    public TimeSpan LegacyHoldWindow { get; set; } = TimeSpan.Zero;
+    public TimeSpan LegacyHoldWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>The hold a conversation from <paramref name="source"/> gets after each change.</summary>
     public TimeSpan WindowFor(string source) => source == Vocabulary.SourceLegacyExtension ? LegacyHoldWindow : HoldWindow;

@@ -122,6 +122,51 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
 
     static string Short(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
+    /// <summary>
+    /// Bodies made to slow the redaction down: five messages of about 190,000 bytes each of repeated matches and
+    /// near-matches (the review's `a@b.co ` and `1.1.1.1 ` took seconds each when every match was compared with every
+    /// earlier one). Sent as a capture and, anonymously, as a legacy upload: each is answered (accepted, or refused
+    /// with a problem) within a second.
+    /// </summary>
+    [Fact]
+    public async Task Bodies_made_to_slow_redaction_are_answered_within_a_second()
+    {
+        string[] units = ["a@b.co ", "1.1.1.1 ", "a@b ", "aaaaaaaaaa.", "+1 555 ", "DE89 3704 ", "1:", "ab:cd:", "sk-", "password=x ",
+            "http://a:b@", "-----BEGIN RSA PRIVATE KEY-----", "５＠ｂ．", "a\u200b@", "555-1234 ", "4111 1111 "];
+        var contributor = await fixture.Ingest.RegisterAsync();
+        using var client = fixture.Stack[Service.Ingest].CreateClient();
+        // Characters such as '+' and '＠' as themselves, not as \u escapes that would take the body past its limit.
+        var json = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        // One large capture first, untimed: the first large body also pays for the server's warm-up.
+        await fixture.Ingest.CaptureAsync(contributor, new { conversationId = "slow-warm-up", messages = new[] { new { role = "user", content = new string('w', 190_000) } } });
+        var slow = new List<string>();
+        foreach (var unit in units)
+        {
+            var content = new StringBuilder();
+            var unitBytes = Encoding.UTF8.GetByteCount(unit);
+            for (var bytes = 0; bytes + unitBytes < 190_000; bytes += unitBytes) content.Append(unit);
+            var text = content.ToString();
+            var messages = Enumerable.Range(0, 5).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = text }).ToArray();
+            foreach (var (label, path, body, auth) in new[]
+            {
+                ("capture", "/v1/conversations", System.Text.Json.JsonSerializer.Serialize(new { conversationId = $"slow-{units.ToList().IndexOf(unit)}", messages }, json), true),
+                ("legacy", "/api/endpoint", System.Text.Json.JsonSerializer.Serialize(new { conversation_id = $"slow-{units.ToList().IndexOf(unit)}", user_id = "slow-redaction", bot_msgs = new[] { text, text }, user_msgs = new[] { text, text, text }, page_url = "https://example.hf.space/", user_metadata = new { } }, json), false),
+            })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (auth) request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {contributor.Token}");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await client.SendAsync(request);
+                clock.Stop();
+                var status = (int)response.StatusCode;
+                output.WriteLine($"{label} of {Short(unit)} x {text.Length / unit.Length} x 5: {status} in {clock.ElapsedMilliseconds} ms");
+                Assert.True(status is 202 or 200 or (>= 400 and < 500), $"{label} of '{unit}': {status}");
+                if (clock.Elapsed > TimeSpan.FromSeconds(1)) slow.Add($"{label} of '{unit}': {clock.ElapsedMilliseconds} ms");
+            }
+        }
+        Assert.Empty(slow);
+    }
+
     [Fact]
     public async Task Hostile_requests_get_4xx_problems_and_change_nothing()
     {

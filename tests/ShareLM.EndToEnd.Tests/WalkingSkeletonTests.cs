@@ -68,5 +68,8 @@ public sealed class WalkingSkeletonTests : IAsyncLifetime
         Assert.Equal("chatgpt", (string)record["model_name"]!);
         Assert.Equal(2, record["conversation"]!.AsArray().Count);
         Assert.DoesNotContain(contributor.Id.ToString(), record.ToJsonString());
+        // Public time to the hour; demographics in their vocabularies (registered as age 30, gender "f", IL).
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$", (string)record["timestamp"]!);
+        Assert.Equal("""{"location":"IL","age":"25-34","gender":"woman"}""", record["user_metadata"]!.ToJsonString());
     }
 }

@@ -48,6 +48,9 @@ public sealed class BadInputTests(LimitedIngestFixture fixture) : IClassFixture<
         { "[1,2,3]", "$" },
         { "null", "$" },
         { "{\"conversationId\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"pageUrl\":\"javascript alert\"}", "pageUrl" },
+        { "{\"conversationId\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"pageUrl\":\"javascript:alert(1)\"}", "pageUrl" },
+        { "{\"conversationId\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"pageUrl\":\"file:///etc/passwd\"}", "pageUrl" },
+        { "{\"conversationId\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"pageUrl\":\"ftp://chatgpt.com/c/1\"}", "pageUrl" },
     };
 
     [Theory]

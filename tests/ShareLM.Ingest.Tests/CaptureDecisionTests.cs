@@ -32,6 +32,22 @@ public sealed class CaptureDecisionTests
     }
 
     [Fact]
+    public void An_append_only_origin_may_add_turns_but_not_change_the_earlier_ones()
+    {
+        static NormalizedConversation Turns(params string[] texts) => ConversationRules.Normalize(new CaptureRequest("c", null, null,
+            [.. texts.Select((t, i) => new CapturedMessage(i % 2 == 0 ? "user" : "assistant", t, null))], null, null)).Conversation!;
+        var legacy = Origin with { AppendOnly = true };
+        var state = new ConversationState().Fold([((Decision.Append)CaptureDecisions.Capture(Id, legacy, Turns("hi", "hello"))(null, Now)).Events[0]]);
+        var refused = Assert.IsType<Decision.Refuse>(CaptureDecisions.Capture(Id, legacy, Turns("bye", "hello"))(state, Now));
+        Assert.Equal(409, refused.Status);
+        Assert.IsType<Decision.Refuse>(CaptureDecisions.Capture(Id, legacy, Turns("hi"))(state, Now)); // a turn removed
+        Assert.IsType<ConversationExtended>(Assert.Single(Assert.IsType<Decision.Append>(
+            CaptureDecisions.Capture(Id, legacy, Turns("hi", "hello", "more"))(state, Now)).Events));
+        // The same change from a contributor with a token is a revision.
+        Assert.IsType<ConversationRevised>(Assert.Single(Assert.IsType<Decision.Append>(CaptureDecisions.Capture(Id, Origin, Turns("bye", "hello"))(state, Now)).Events));
+    }
+
+    [Fact]
     public void A_deleted_conversation_stays_deleted()
     {
         var state = new ConversationState().Fold([

@@ -42,6 +42,11 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":false}", "ageConfirmed")]
     [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"nickname\":\"x\"}", "$")]
     [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":\"yes\"}", "$.ageConfirmed")]
+    [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"age\":\"12\"}", "age")]
+    [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"age\":\"born in 1990\"}", "age")]
+    [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"gender\":\"Jane Doe\"}", "gender")]
+    [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"location\":\"12 Main St, Springfield\"}", "location")]
+    [InlineData("{\"termsVersion\":\"2024-07\",\"ageConfirmed\":true,\"location\":\"XX\"}", "location")]
     public async Task Registration_requires_consent(string body, string field)
     {
         var response = await Ingest.PostAsync("/v1/contributors", Clients.RawJson(body));
@@ -300,8 +305,23 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
         Assert.Equal("up", (string)captured["rating"]!);
         Assert.Equal(["user", "assistant", "user", "assistant"], captured["turns"]!.AsArray().Select(t => (string)t!["role"]!));
         Assert.Equal(-1, (int)captured["turns"]![3]!["rating"]!);
-        Assert.Equal("FR", (string)captured["demographics"]!["location"]!);
-        Assert.True(DateTimeOffset.Parse((string)captured["publishAt"]!) <= fixture.IngestClock.GetUtcNow(), "legacy hold defaults to zero");
+        // The original extension's free text, in the vocabularies.
+        Assert.Equal("""{"age":"35-44","gender":"man","location":"FR"}""", captured["demographics"]!.ToJsonString());
+        Assert.True(DateTimeOffset.Parse((string)captured["publishAt"]!) <= fixture.IngestClock.GetUtcNow(), "the test settings give legacy uploads no hold");
+
+        // Its ids are its only credential: a re-send may add turns, never change those sent before.
+        var rewritten = await Ingest.PostAsJsonAsync("/api/endpoint", body with { user_msgs = ["How do I bake a cake?", "And without yeast?"] });
+        Assert.Equal(HttpStatusCode.Conflict, rewritten.StatusCode);
+        Assert.Equal("application/problem+json", rewritten.Content.Headers.ContentType!.MediaType);
+        var grown = await Ingest.PostAsJsonAsync("/api/endpoint", body with { user_msgs = [.. body.user_msgs, "And faster?"], bot_msgs = [.. body.bot_msgs, "Use a bread machine."] });
+        Assert.Equal(HttpStatusCode.OK, grown.StatusCode);
+        Assert.Equal(["conversation_captured", "conversation_extended"], (await fixture.EventsAsync(id)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public void Legacy_uploads_are_held_as_long_as_any_other_unless_configured()
+    {
+        Assert.Equal(TimeSpan.FromHours(24), new HoldOptions().LegacyHoldWindow);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ShareLM.Benchmarks;
 
-// sharelm-bench [ingest] [lifecycle] [scheduler] [rebuild] [import] [memory] [--conversations N] [--duration S]
+// sharelm-bench [ingest] [lifecycle] [scheduler] [rebuild] [import] [memory] [redaction] [--conversations N] [--duration S]
 //               [--concurrency C] [--warmup S] [--results FILE]
 // Run it through deploy/local/bench.sh, which starts the local stack with benchmark settings first.
 // --results FILE merges this run's suites into the JSON object in FILE (bench.sh runs the suites in two phases).
@@ -13,7 +13,7 @@ int Option(string name, int fallback)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
 }
-string[] all = ["ingest", "lifecycle", "scheduler", "rebuild", "import", "memory"];
+string[] all = ["ingest", "lifecycle", "scheduler", "rebuild", "import", "memory", "redaction"];
 if (suites.Count == 0) suites = [.. all];
 var unknown = suites.Except(all).ToList();
 if (unknown.Count > 0)
@@ -21,7 +21,8 @@ if (unknown.Count > 0)
     Console.Error.WriteLine($"unknown suite(s): {string.Join(", ", unknown)}; the suites are {string.Join(", ", all)}");
     return 2;
 }
-var settings = BenchSettings.FromEnvironment(Option("--conversations", 1_000_000), TimeSpan.FromSeconds(Option("--duration", 30)),
+// The redaction suite runs in-process and needs no stack, so no settings either.
+var settings = suites.All(s => s.Equals("redaction", StringComparison.OrdinalIgnoreCase)) ? null! : BenchSettings.FromEnvironment(Option("--conversations", 1_000_000), TimeSpan.FromSeconds(Option("--duration", 30)),
     Option("--concurrency", 64), TimeSpan.FromSeconds(Option("--warmup", 60)));
 var results = new System.Text.Json.Nodes.JsonObject
 {
@@ -47,6 +48,7 @@ foreach (var suite in all.Where(suites.Contains))
             "rebuild" => await StoreBenchmarks.RebuildAndSnapshotAsync(settings),
             "import" => await StoreBenchmarks.ImportAsync(settings),
             "memory" => ServiceMemory.Read(settings),
+            "redaction" => RedactionBenchmark.Run(),
             _ => throw new InvalidOperationException(),
         }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
     }

@@ -59,21 +59,34 @@ public sealed record PublicRecord(
         _ => "",
     };
 
+    /// <summary>
+    /// When a conversation was last changed, to the hour: a time to the millisecond, with a pseudonym and
+    /// demographics, can single a person out.
+    /// </summary>
+    public static string PublicTimestamp(DateTimeOffset changedAt)
+    {
+        var utc = changedAt.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    }
+
     public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms)
     {
         var userId = content.Imported
             ? content.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(content.Source, upstream) : ""
             : pseudonyms.For(content.ContributorId);
         var language = content.Language ?? LanguageDetector.Detect(content.Turns.Where(t => t.Role == Vocabulary.RoleUser).Select(t => t.Content));
+        // Ours go out through the vocabularies again (events stored before them held free text); an import's are
+        // its upstream dataset's, already public.
+        var demographics = content.Imported ? content.Demographics : DemographicVocabulary.Coerce(content.Demographics);
         return new PublicRecord(
             CurrentSchemaVersion,
             conversationId.ToString("D"),
             content.Turns.Select(t => new PublicTurn(t.Content, t.Role)).ToList(),
-            content.Model,
+            ModelNames.Publishable(content.Model),
             userId,
-            content.UpstreamTimestamp ?? content.ChangedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            content.UpstreamTimestamp ?? PublicTimestamp(content.ChangedAt),
             content.Source,
-            new PublicUserMetadata(content.Demographics.Location ?? "", content.Demographics.Age ?? "", content.Demographics.Gender ?? ""),
+            new PublicUserMetadata(demographics.Location ?? "", demographics.Age ?? "", demographics.Gender ?? ""),
             new PublicConversationMetadata(
                 Rate(content.Rating),
                 language,

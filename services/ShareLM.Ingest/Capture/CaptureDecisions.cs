@@ -4,8 +4,12 @@ using ShareLM.Ingest.Streams;
 
 namespace ShareLM.Ingest.Capture;
 
-/// <summary>Who sends a capture, and the hold that applies to it.</summary>
-public sealed record CaptureOrigin(Guid ContributorId, string Source, string TermsVersion, Demographics Demographics, TimeSpan Hold);
+/// <summary>
+/// Who sends a capture, and the hold that applies to it. <paramref name="AppendOnly"/>: a re-send may add turns
+/// (and change ratings) but not change the turns sent before. The original extension's uploads are so: their ids
+/// are their only credential, and whoever learned them must not rewrite what a person sent.
+/// </summary>
+public sealed record CaptureOrigin(Guid ContributorId, string Source, string TermsVersion, Demographics Demographics, TimeSpan Hold, bool AppendOnly = false);
 
 /// <summary>
 /// What a capture does to a conversation's stream: the first send captures (revision 1); a send with new
@@ -29,6 +33,9 @@ public static class CaptureDecisions
         if (state.ContentHash == conversation.ContentHash) return Decision.Nothing;
         // Only what follows the turns the last revision already has is stored again.
         var kept = TurnHashes.CommonPrefix(state.TurnHashes, conversation.TurnHashes);
+        if (origin.AppendOnly && kept < state.TurnHashes.Count)
+            return new Decision.Refuse(StatusCodes.Status409Conflict, "Conflict",
+                "An upload may add turns to what was sent before under this conversation id, not change or remove them.");
         if (kept > 0)
             return new Decision.Append([new ConversationExtended(conversationId, state.Revision + 1, kept, [.. conversation.Turns.Skip(kept)],
                 [.. conversation.Turns.Select(t => t.Rating)], conversation.PageUrl, conversation.Model, conversation.Rating, conversation.Redacted,

@@ -48,8 +48,12 @@ public static class ConversationRules
             return Fail("conversationId", idProblem);
         if (TextRules.CheckOptional(request.PageUrl, MaxUrlLength, "pageUrl") is { } urlProblem)
             return Fail("pageUrl", urlProblem);
-        if (request.PageUrl is not null && !Uri.TryCreate(request.PageUrl, UriKind.Absolute, out _))
-            return Fail("pageUrl", "'pageUrl' must be an absolute URL.");
+        string? pageUrl = null;
+        if (request.PageUrl is not null)
+        {
+            (pageUrl, var pageProblem) = PageAddress.Clean(request.PageUrl);
+            if (pageProblem is not null) return Fail("pageUrl", pageProblem);
+        }
         if (TextRules.CheckOptional(request.Model, MaxModelLength, "model") is { } modelProblem)
             return Fail("model", modelProblem);
         if (request.Rating is not null && request.Rating is not (Vocabulary.RatingUp or Vocabulary.RatingDown))
@@ -84,9 +88,9 @@ public static class ConversationRules
             turns.Add(new Turn(message.Role, result.Text, message.Rating));
         }
 
-        var model = ModelAttribution.Attribute(request.Model, request.PageUrl);
-        return (new NormalizedConversation(request.ConversationId!, request.PageUrl, model, turns, request.Rating, redacted,
-            ContentHash.Of(request.PageUrl, model, turns, request.Rating), TurnHashes.Of(turns)), null);
+        var model = ModelAttribution.Attribute(request.Model, pageUrl);
+        return (new NormalizedConversation(request.ConversationId!, pageUrl, model, turns, request.Rating, redacted,
+            ContentHash.Of(pageUrl, model, turns, request.Rating), TurnHashes.Of(turns)), null);
     }
 
     static (NormalizedConversation?, ValidationFailure?) Fail(string field, string detail) => (null, new ValidationFailure(field, detail));

@@ -1,13 +1,17 @@
+using ShareLM.Conversations;
+using ShareLM.Ingest.Redaction;
+
 namespace ShareLM.Ingest.Capture;
 
 /// <summary>
-/// Which model a conversation was with: the client's explicit <c>model</c> when given; else derived from the
-/// page URL for the chat UIs the extension supports; else <see cref="Unknown"/>. Table-driven: one row per
-/// platform, checked in order.
+/// Which model a conversation was with: the client's explicit <c>model</c> when it looks like a model's name and
+/// holds nothing redaction would take out; else derived from the page URL for the chat UIs the extension supports;
+/// else <see cref="Unknown"/>. Table-driven: one row per platform, checked in order. A Space is named only when it
+/// is a known public one (<see cref="ModelNames.PublicSpaces"/>): a Space's path names its owner.
 /// </summary>
 public static class ModelAttribution
 {
-    public const string Unknown = "unknown";
+    public const string Unknown = ModelNames.Unknown;
 
     sealed record Rule(Func<Uri, bool> Matches, Func<Uri, string?> Model);
 
@@ -23,9 +27,9 @@ public static class ModelAttribution
         new(u => Host(u, "huggingface.co") && Segments(u) is ["chat", ..], _ => "huggingface-chat"),
         // A Gradio demo in a Space: huggingface.co/spaces/{owner}/{space} or {owner}-{space}.hf.space.
         new(u => Host(u, "huggingface.co") && Segments(u) is ["spaces", _, _, ..],
-            u => Segments(u) is [_, var owner, var space, ..] ? $"hf-space:{owner}/{space}" : null),
+            u => Segments(u) is [_, var owner, var space, ..] ? ModelNames.ForSpace(owner, space) : null),
         new(u => u.Host.EndsWith(".hf.space", StringComparison.OrdinalIgnoreCase),
-            u => $"hf-space:{u.Host[..^".hf.space".Length]}"),
+            u => ModelNames.ForSpaceHost(u.Host[..^".hf.space".Length])),
         new(u => Host(u, "chatgpt.com", "chat.openai.com"), _ => "chatgpt"),
         new(u => Host(u, "claude.ai"), _ => "claude"),
         new(u => Host(u, "gemini.google.com", "bard.google.com", "aistudio.google.com"), _ => "gemini"),
@@ -41,7 +45,7 @@ public static class ModelAttribution
 
     public static string Attribute(string? explicitModel, string? pageUrl)
     {
-        if (!string.IsNullOrWhiteSpace(explicitModel)) return explicitModel.Trim();
+        if (ModelNames.Clean(explicitModel) is { } model && !Redactor.Redact(model).Changed) return model;
         return FromPageUrl(pageUrl) ?? Unknown;
     }
 

@@ -45,6 +45,8 @@ public static class ContributorEndpoints
         if (TextRules.CheckOptional(request.Age, 32, "age") is { } age) return Problems.BadRequest("age", age);
         if (TextRules.CheckOptional(request.Gender, 64, "gender") is { } gender) return Problems.BadRequest("gender", gender);
         if (TextRules.CheckOptional(request.Location, 128, "location") is { } location) return Problems.BadRequest("location", location);
+        var (demographics, field, vocabularyProblem) = DemographicVocabulary.Parse(request.Age, request.Gender, request.Location);
+        if (demographics is null) return Problems.BadRequest(field!, vocabularyProblem!);
 
         var token = Tokens.Issue();
         var now = clock.GetUtcNow();
@@ -53,7 +55,7 @@ public static class ContributorEndpoints
             Id = Guid.CreateVersion7(),
             TokenHash = Tokens.Hash(token),
             TermsVersion = request.TermsVersion!,
-            Demographics = new Demographics(Blank(request.Age), Blank(request.Gender), Blank(request.Location)),
+            Demographics = demographics,
             RegisteredAt = now,
             TokenIssuedAt = now,
         };

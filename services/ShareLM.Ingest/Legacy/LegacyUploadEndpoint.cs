@@ -91,7 +91,9 @@ public static class LegacyUploadEndpoint
         var contributorId = ConversationIds.ForLegacyContributor(upload.UserId!);
         var id = ConversationIds.ForContribution(contributorId, conversation!.ClientConversationId);
         var origin = new CaptureOrigin(contributorId, Vocabulary.SourceLegacyExtension, LegacyTermsVersion,
-            new Demographics(metadata?.Age, metadata?.Gender, metadata?.Location), hold.Value.LegacyHoldWindow);
+            // The original extension's free text, mapped to the vocabularies where it can be and dropped where not.
+            DemographicVocabulary.Coerce(new Demographics(metadata?.Age, metadata?.Gender, metadata?.Location)), hold.Value.LegacyHoldWindow,
+            AppendOnly: true);
         var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), cancellationToken);
         if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         return TypedResults.Json(new LegacyAnswer("Conversation received", id), StrictJson.Legacy);

@@ -57,7 +57,7 @@ public static class RatingEndpoint
         var turns = Turn.WithRatings(turnsNow, ratings);
         var hash = ContentHash.Of(state.PageUrl, state.Model, turns, request.Rating);
         if (hash == state.ContentHash) return Decision.Nothing;
-        var window = state.Source == Vocabulary.SourceLegacyExtension ? hold.LegacyHoldWindow : hold.HoldWindow;
+        var window = hold.WindowFor(state.Source);
         return new Decision.Append([new ConversationRated(state.Id, state.Revision + 1, request.Rating, ratings, hash, now, now + window)]);
     };
 
