@@ -24,13 +24,18 @@ public static class CatalogApp
     public const string DefaultUrl = "http://127.0.0.1:5082";
     public const string ServiceName = "sharelm-catalog";
     public const int DaemonLockId = 740_301;
+    // Only ever used in Development: anywhere else the Catalog refuses to start without a secret of its own.
     const string DevelopmentSecret = "sharelm-development-release-secret";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(ServiceName, DefaultUrl);
-        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations()
+            // Fails closed: a public release keyed by a secret everyone can read would let anyone link pseudonyms.
+            .Validate<IHostEnvironment>((o, env) => env.IsDevelopment() || o.ReleaseSecret.Length >= CatalogOptions.MinReleaseSecretLength,
+                $"Catalog:ReleaseSecret must be set, at least {CatalogOptions.MinReleaseSecretLength} characters, outside Development (it keys every pseudonym of the release).")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp => new Pseudonymizer(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret is { Length: > 0 } secret
             ? secret
             : DevelopmentSecret));
@@ -62,8 +67,8 @@ public static class CatalogApp
         // Last, so that a host (the tests) can replace or add anything.
         configure?.Invoke(builder);
         var app = builder.Build();
-        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret))
-            app.Logger.LogWarning("Catalog:ReleaseSecret is not set; using the development secret. Set one per release.");
+        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret) && app.Environment.IsDevelopment())
+            app.Logger.LogWarning("Catalog:ReleaseSecret is not set; using the development secret (Development only).");
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var v1 = app.MapGroup("/v1");

@@ -44,12 +44,41 @@ public sealed class PublicRecordTests
         Assert.Equal("en", record.ConversationMetadata.Language);
         Assert.Equal([1, null], record.ConversationMetadata.MessageRatings);
         Assert.Equal("", record.ConversationMetadata.Toxic);
-        Assert.Equal("2026-05-03T10:11:12.345Z", record.Timestamp);
-        Assert.Equal(new PublicUserMetadata("IL", "30", ""), record.UserMetadata);
+        Assert.Equal("2026-05-03T10:00:00.000Z", record.Timestamp); // to the hour
+        Assert.Equal(new PublicUserMetadata("IL", "25-34", ""), record.UserMetadata); // stored before the vocabularies: coerced
         Assert.Equal(PublicRecord.CurrentSchemaVersion, record.SchemaVersion);
         var json = record.ToJson();
         Assert.Contains("\"conversation_metadata\":{\"rate\":\"thumbup\"", json);
         Assert.DoesNotContain(contributor.ToString(), json);
+    }
+
+    [Theory]
+    [InlineData("Loc MARKER", "35", "x", "", "35-44", "other")]
+    [InlineData("fr", "twenty", "Female", "FR", "", "woman")]
+    [InlineData("12 Main St", "17", "", "", "", "")]
+    public void Free_text_demographics_stored_before_the_vocabularies_are_published_in_them(string location, string age, string gender,
+        string publishedLocation, string publishedAge, string publishedGender)
+    {
+        var content = Content(Guid.NewGuid()) with { Demographics = new Demographics(age, gender, location) };
+        Assert.Equal(new PublicUserMetadata(publishedLocation, publishedAge, publishedGender), PublicRecord.From(Guid.NewGuid(), content, Pseudonyms).UserMetadata);
+    }
+
+    [Fact]
+    public void A_model_name_stored_before_the_rules_is_published_by_them()
+    {
+        var content = Content(Guid.NewGuid()) with { Model = "hf-space:jane-doe/my-private-bot" };
+        Assert.Equal("hf-space", PublicRecord.From(Guid.NewGuid(), content, Pseudonyms).ModelName);
+    }
+
+    [Fact]
+    public void The_dataset_card_escapes_what_it_prints_from_data()
+    {
+        var stats = new ShareLM.Catalog.Stats.DatasetStats(1, 1, new ShareLM.Catalog.Stats.Totals(0, 1, 0),
+            new Dictionary<string, long> { ["evil](https://x.example) | <img src=x onerror=alert(1)>\n| injected | row"] = 1 },
+            new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(), DateTimeOffset.UnixEpoch);
+        var card = ShareLM.Catalog.DatasetCard.DatasetCardEndpoint.Render(stats, "odc-by");
+        var row = Assert.Single(card.Split('\n'), l => l.Contains("evil", StringComparison.Ordinal));
+        Assert.Equal(@"| evil\]\(https\://x.example\) \| \<img src=x onerror=alert\(1\)\> \| injected \| row | 1 |", row);
     }
 
     [Fact]

@@ -26,4 +26,22 @@ public sealed class ConnectionSettingsTests
     [InlineData("Host=127.0.0.1;Database=sharelm", ConnectionSettings.DefaultMaxAutoPrepare)]
     public void A_connection_string_that_names_its_own_preparation_keeps_it(string value, int expected) =>
         Assert.Equal(expected, Postgres(value).MaxAutoPrepare);
+
+    [Theory]
+    [InlineData("amqp://guest:guest@127.0.0.1/", "127.0.0.1", 5672, "/", false)]
+    [InlineData("amqps://operator:s%40cret@mq.example.org:5671/sharelm", "mq.example.org", 5671, "sharelm", true)]
+    [InlineData("amqps://operator:pw@mq.example.org/", "mq.example.org", 5671, "/", true)]
+    [InlineData("amqps://operator:pw@mq.example.org:6000/", "mq.example.org", 6000, "/", true)]
+    public void RabbitMq_is_reached_over_amqp_or_over_tls_with_amqps(string uri, string host, int port, string vhost, bool tls)
+    {
+        var endpoint = RabbitMqEndpoint.Parse(uri);
+        Assert.Equal((host, (ushort)port, vhost, tls), (endpoint.Host, endpoint.Port, endpoint.VirtualHost, endpoint.UseTls));
+    }
+
+    [Fact]
+    public void Another_scheme_is_refused_naming_the_ones_that_work()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => RabbitMqEndpoint.Parse("http://mq.example.org/"));
+        Assert.Contains("amqps://", failure.Message);
+    }
 }

@@ -86,7 +86,7 @@ export class Stack {
       ConnectionStrings__Postgres: this.postgres,
       ConnectionStrings__RabbitMq: amqp.toString(),
       Retention__HoldWindow: this.hold,
-      Catalog__ReleaseSecret: "extension-tests",
+      Catalog__ReleaseSecret: "extension-tests-release-secret",
       Catalog__SnapshotDirectory: join(this.dir, "snapshots"),
       Ingest__ContributorRequestsPerMinute: "100000",
       Ingest__RegistrationsPerMinutePerAddress: "100000",

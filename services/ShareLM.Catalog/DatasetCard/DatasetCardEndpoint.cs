@@ -63,8 +63,10 @@ public static class DatasetCardEndpoint
         card.AppendLine("## Privacy");
         card.AppendLine();
         card.AppendLine("Every conversation is held for its contributor's review before publication. E-mail addresses, phone numbers, " +
-                        "IP and MAC addresses, payment card numbers and IBANs are replaced by typed placeholders before storage " +
-                        "(`conversation_metadata.redacted`). `user_id` is a keyed pseudonym that changes with each release.");
+                        "US social security numbers, IP and MAC addresses, payment card numbers, IBANs and secrets (API keys, tokens, " +
+                        "private keys, passwords) are replaced by typed placeholders before storage (`conversation_metadata.redacted`). " +
+                        "`user_id` is a keyed pseudonym that changes with each release; timestamps are to the hour; demographics are an " +
+                        "age range, a gender from a short list and a country code.");
         card.AppendLine();
         card.AppendLine("## Licence");
         card.AppendLine();
@@ -77,8 +79,24 @@ public static class DatasetCardEndpoint
         card.AppendLine($"## {title}");
         card.AppendLine();
         card.AppendLine("| | conversations |\n|---|---|");
-        foreach (var (key, value) in counts) card.AppendLine($"| {(key.Length == 0 ? "(none)" : key)} | {value.ToString(CultureInfo.InvariantCulture)} |");
+        foreach (var (key, value) in counts) card.AppendLine($"| {(key.Length == 0 ? "(none)" : Cell(key))} | {value.ToString(CultureInfo.InvariantCulture)} |");
         card.AppendLine();
+    }
+
+    /// <summary>
+    /// Text from the data (a model's name, a source) as one Markdown table cell: every character Markdown or HTML
+    /// gives a meaning escaped, line breaks made spaces, so a name cannot add a link, an image, markup or a row.
+    /// </summary>
+    public static string Cell(string text)
+    {
+        var cell = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\r' or '\n' || char.IsControl(c)) cell.Append(' ');
+            else if (c is '\\' or '|' or '`' or '*' or '_' or '[' or ']' or '(' or ')' or '#' or '!' or '~' or '<' or '>' or '&' or '{' or '}' or ':') cell.Append('\\').Append(c);
+            else cell.Append(c);
+        }
+        return cell.ToString();
     }
 
     static readonly string[] Features =

@@ -7,7 +7,12 @@ public sealed class CatalogOptions
 {
     public const string Section = "Catalog";
 
-    /// <summary>Key of the pseudonymous user_id; a new secret is a new release (pseudonyms change).</summary>
+    public const int MinReleaseSecretLength = 16;
+
+    /// <summary>
+    /// Key of the pseudonymous user_id; a new secret is a new release (pseudonyms change). Required outside
+    /// Development (the Catalog refuses to start without one).
+    /// </summary>
     public string ReleaseSecret { get; set; } = "";
 
     /// <summary>Where snapshot files are kept (default: a folder under the temp directory).</summary>

@@ -13,8 +13,10 @@ public static class RecordEndpoint
         return group;
     }
 
-    static async Task<IResult> GetAsync(string id, NpgsqlDataSource db, CancellationToken cancellationToken)
+    static async Task<IResult> GetAsync(string id, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
+        // A cache must ask again every time: a record can be taken down at any moment.
+        http.Response.Headers.CacheControl = "no-cache";
         if (!Guid.TryParse(id, out var conversationId)) return Problems.NotFound("No public record has that id.");
         await using var command = db.CreateCommand($"select op, record from {CatalogSchema.Feed} where conversation_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = conversationId });

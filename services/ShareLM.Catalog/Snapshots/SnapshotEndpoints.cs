@@ -24,6 +24,8 @@ public static class SnapshotEndpoints
         var (snapshot, content) = await store.OpenAsync(format, cancellationToken);
         http.Response.Headers[CursorHeader] = snapshot.Cursor.ToString();
         http.Response.Headers["X-Record-Count"] = snapshot.Records.ToString();
+        // A cache (a proxy, a CDN, a browser) revalidates every time, so none serves a copy made before a take-down.
+        http.Response.Headers.CacheControl = "no-cache";
         var name = format == SnapshotFormat.Jsonl ? "sharelm.jsonl" : "sharelm.parquet";
         var type = format == SnapshotFormat.Jsonl ? "application/x-ndjson" : "application/vnd.apache.parquet";
         return Results.File(content, type, name, lastModified: File.GetLastWriteTimeUtc(snapshot.Path),

@@ -76,13 +76,15 @@ public static class ConnectionSettings
     }
 }
 
-public sealed record RabbitMqEndpoint(string Host, ushort Port, string VirtualHost, string Username, string Password)
+/// <summary>Where RabbitMQ is: an amqp:// URI, or amqps:// for TLS (port 5671 unless the URI says otherwise).</summary>
+public sealed record RabbitMqEndpoint(string Host, ushort Port, string VirtualHost, string Username, string Password, bool UseTls = false)
 {
     public static RabbitMqEndpoint Parse(string value)
     {
         var uri = new Uri(value);
-        if (uri.Scheme is not ("amqp" or "rabbitmq"))
-            throw new InvalidOperationException($"ConnectionStrings:RabbitMq must be an amqp:// URI, not '{uri.Scheme}://'.");
+        if (uri.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
+            throw new InvalidOperationException($"ConnectionStrings:RabbitMq must be an amqp:// or amqps:// URI, not '{uri.Scheme}://'.");
+        var tls = uri.Scheme is "amqps" or "rabbitmqs";
         var user = "guest";
         var password = "guest";
         if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -92,7 +94,7 @@ public sealed record RabbitMqEndpoint(string Host, ushort Port, string VirtualHo
             if (parts.Length == 2) password = Uri.UnescapeDataString(parts[1]);
         }
         var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        return new RabbitMqEndpoint(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port),
-            vhost.Length == 0 ? "/" : vhost, user, password);
+        return new RabbitMqEndpoint(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? tls ? 5671 : 5672 : uri.Port),
+            vhost.Length == 0 ? "/" : vhost, user, password, tls);
     }
 }

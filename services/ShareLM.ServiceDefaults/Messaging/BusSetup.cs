@@ -56,6 +56,14 @@ public static class BusSetup
                     h.Password(rabbit.Password);
                     h.PublisherConfirmation = true;
                     h.Heartbeat(TimeSpan.FromSeconds(10));
+                    if (rabbit.UseTls)
+                    {
+                        h.UseSsl(ssl =>
+                        {
+                            ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                            ssl.ServerName = rabbit.Host; // the certificate is checked against the host named in the URI
+                        });
+                    }
                 });
                 cfg.UseMessageScheduler(SchedulerAddress);
                 configureBus?.Invoke(context, cfg);

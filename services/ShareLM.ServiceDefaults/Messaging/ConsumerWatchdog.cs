@@ -52,6 +52,7 @@ public sealed class ConsumerWatchdog(ConsumedQueues queues, IBusControl bus, ICo
             Password = rabbit.Password,
             ClientProvidedName = "sharelm-consumer-watchdog",
             RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+            Ssl = new SslOption { Enabled = rabbit.UseTls, ServerName = rabbit.Host },
         };
         var strikes = new Dictionary<string, int>();
         var unhealthy = 0;
