@@ -133,6 +133,8 @@ public sealed class ConversationState
         DeletionRequestedAt = e.RequestedAt;
         DeletionRequestedBy = e.RequestedBy;
         UpdatedAt = e.RequestedAt;
+        // With the account, the link to the person goes too (the erasure masks it in the stream's events).
+        if (e.RequestedBy == Vocabulary.DeletedWithAccount) ContributorId = Guid.Empty;
         Blank();
     }
 
@@ -141,6 +143,8 @@ public sealed class ConversationState
         Status = ConversationStatus.Deleted;
         DeletedAt = e.DeletedAt;
         UpdatedAt = e.DeletedAt;
+        // Erased: the client's own id for it (a platform's id for the chat) goes with the content.
+        ClientConversationId = "";
         Blank();
     }
 

@@ -11,17 +11,24 @@ public interface IMaskingRules
 /// <summary>
 /// Erasure rules for the event store's masking. Masking rewrites only event types that have a rule, so every
 /// event that carries content (<see cref="ICarriesContent"/>) has one here, and a test holds every such type to
-/// it: the turns' text, the page URL, the demographics, upstream user names and the hashes of the content go;
-/// ids, times, model and ratings stay, so the stream still tells its lifecycle.
+/// it: the turns' text, the page URL, the demographics, the client's own conversation id (a platform's id for
+/// the chat), upstream user names, an import's id where it is a hash of the text (it confirms a guessed text) and
+/// the hashes of the content go; our ids, times, model and ratings stay, so the stream still tells its lifecycle.
+/// The events' metadata (correlation id, trace headers) and, with an account, the contributor id are cleared by
+/// the erasure itself (Retention's ConversationEraser): masking rules see only an event's data.
 /// </summary>
 public static class Masking
 {
     public const string ErasedText = "";
 
+    /// <summary>An import's id made from a hash of its text, where the upstream dataset has no id of its own.</summary>
+    public const string HashedUpstreamPrefix = "sha256:";
+
     public static void AddErasureRules(IMaskingRules rules)
     {
         rules.Add<ConversationCaptured>(e => e with
         {
+            ClientConversationId = ErasedText,
             Turns = Blank(e.Turns),
             PageUrl = null,
             Demographics = Demographics.None,
@@ -50,6 +57,7 @@ public static class Masking
             Turns = Blank(e.Turns),
             Demographics = Demographics.None,
             UpstreamUser = null,
+            UpstreamId = e.UpstreamId.StartsWith(HashedUpstreamPrefix, StringComparison.Ordinal) ? ErasedText : e.UpstreamId,
             Erased = true,
         });
         rules.Add<ConversationRated>(e => e with { ContentHash = ErasedText, Erased = true });

@@ -70,13 +70,33 @@ public sealed class EventKindTests
                 Assert.Null(text.PageUrl);
                 Assert.Empty(text.TurnHashesAfter([]));
             }
-            if (masked is ConversationCaptured captured) Assert.Equal(Demographics.None, captured.Demographics);
+            if (masked is ConversationCaptured captured) Assert.Equal((Demographics.None, Masking.ErasedText), (captured.Demographics, captured.ClientConversationId));
             if (masked is ConversationImported imported)
             {
                 Assert.Equal((Demographics.None, (string?)null), (imported.Demographics, imported.UpstreamUser));
                 Assert.All(imported.Turns, t => Assert.Equal(Masking.ErasedText, t.Content));
             }
         }
+    }
+
+    [Fact]
+    public void An_imports_id_made_from_a_hash_of_its_text_is_masked_and_an_upstream_datasets_own_id_kept()
+    {
+        var rules = MaskingRules();
+        var sample = EventSamples.All.OfType<ConversationImported>().First();
+        Assert.Equal(Masking.ErasedText, ((ConversationImported)rules[typeof(ConversationImported)](sample with { UpstreamId = Masking.HashedUpstreamPrefix + "ab12" })).UpstreamId);
+        Assert.Equal("u-1", ((ConversationImported)rules[typeof(ConversationImported)](sample with { UpstreamId = "u-1" })).UpstreamId);
+    }
+
+    [Fact]
+    public void A_deletion_with_the_account_unlinks_the_contributor_and_an_erasure_forgets_the_clients_id()
+    {
+        var captured = EventSamples.All.OfType<ConversationCaptured>().First();
+        var state = new ConversationState().Fold([captured]);
+        Assert.NotEqual(Guid.Empty, state.Fold([new DeletionRequested(captured.ConversationId, Vocabulary.DeletedByContributor, null, captured.CapturedAt)]).ContributorId);
+        var deleting = state.Fold([new DeletionRequested(captured.ConversationId, Vocabulary.DeletedWithAccount, null, captured.CapturedAt)]);
+        Assert.Equal(Guid.Empty, deleting.ContributorId);
+        Assert.Equal("", deleting.Fold([new ConversationDeleted(captured.ConversationId, false, captured.CapturedAt)]).ClientConversationId);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using MassTransit;
 
 namespace ShareLM.Retention.Tests;
@@ -26,18 +27,29 @@ public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClass
     {
         var marker = "MARKER" + Guid.NewGuid().ToString("N");
         var contributor = await fixture.Ingest.RegisterAsync(new { termsVersion = "2024-07", ageConfirmed = true, age = "33", gender = "other", location = "IL" });
-        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, new
+        // The client's id for the conversation (a platform's own) and a correlation id it chose must go as well.
+        var correlation = Guid.NewGuid().ToString("D");
+        using var capture = new HttpRequestMessage(HttpMethod.Post, "/v1/conversations")
         {
-            conversationId = "erase-me",
-            pageUrl = $"https://chatgpt.com/c/{marker}",
-            messages = new[] { new { role = "user", content = $"please remember {marker} for me" }, new { role = "assistant", content = $"I will remember {marker}." } },
-        }));
+            Content = JsonContent.Create(new
+            {
+                conversationId = $"erase-me-{marker}",
+                pageUrl = $"https://chatgpt.com/c/{marker}",
+                messages = new[] { new { role = "user", content = $"please remember {marker} for me" }, new { role = "assistant", content = $"I will remember {marker}." } },
+            }),
+        };
+        capture.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", contributor.Token);
+        capture.Headers.Add("baggage", $"correlation.id={correlation}");
+        var captured = await fixture.Ingest.SendAsync(capture);
+        Assert.Equal(HttpStatusCode.Accepted, captured.StatusCode);
+        var id = Lifecycle.IdOf((await captured.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!);
+        Assert.NotEmpty(await DatabaseScan.TablesContainingAsync(fixture.Environment, correlation)); // stored with the event, until the erasure
         await fixture.Ingest.SendAsync(contributor, HttpMethod.Post, $"/v1/conversations/{id}/publish");
         await Eventually.Get(() => fixture.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(20), "publication");
         // A later send adds a turn: its event stores only that turn, and it must go as well.
         await fixture.Ingest.CaptureAsync(contributor, new
         {
-            conversationId = "erase-me",
+            conversationId = $"erase-me-{marker}",
             pageUrl = $"https://chatgpt.com/c/{marker}",
             messages = new[]
             {
@@ -56,9 +68,12 @@ public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.Gone, (await fixture.Catalog.GetAsync($"/v1/records/{id}")).StatusCode);
         Assert.Contains("\"wasPublic\": true", (await fixture.EventsAsync(id)).Single(e => e.Type == "conversation_deleted").Data);
 
-        await Eventually.True(async () => (await DatabaseScan.TablesContainingAsync(fixture.Environment, marker)).Count == 0,
-            TimeSpan.FromSeconds(20), "the marker to leave every table");
-        Assert.DoesNotContain(marker, await DatabaseScan.DumpAsync(fixture.Environment));
+        foreach (var (what, text) in new[] { ("the marker", marker), ("the correlation id", correlation), ("the contributor id", contributor.Id.ToString("D")) })
+        {
+            await Eventually.True(async () => (await DatabaseScan.TablesContainingAsync(fixture.Environment, text)).Count == 0,
+                TimeSpan.FromSeconds(20), $"{what} to leave every table");
+            Assert.DoesNotContain(text, await DatabaseScan.DumpAsync(fixture.Environment));
+        }
         // The stream still tells its story: ids, times, the deletion.
         Assert.Equal(["conversation_captured", "publication_requested", "conversation_published", "conversation_extended", "deletion_requested", "conversation_deleted"],
             (await fixture.EventsAsync(id)).Select(e => e.Type));

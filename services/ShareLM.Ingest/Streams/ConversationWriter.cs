@@ -50,8 +50,10 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
 
     public async Task<WriteResult> WriteAsync(Guid conversationId, Decide decide, CancellationToken cancellationToken)
     {
+        // A client's baggage may name a correlation id; only an id is taken (free text there would be stored with the event).
+        var baggage = System.Diagnostics.Activity.Current?.GetBaggageItem("correlation.id");
         var pending = new Pending(conversationId, decide, ShareLMTelemetry.CurrentTraceParent(),
-            System.Diagnostics.Activity.Current?.GetBaggageItem("correlation.id") ?? System.Diagnostics.Activity.Current?.TraceId.ToString(),
+            Guid.TryParse(baggage, out var correlation) ? correlation.ToString("D") : System.Diagnostics.Activity.Current?.TraceId.ToString(),
             new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {

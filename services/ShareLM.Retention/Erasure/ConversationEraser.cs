@@ -28,6 +28,14 @@ public sealed class ConversationEraser(IDocumentStore store, IDocumentSession se
         if (state is null || state.Status == ConversationStatus.Deleted) return;
 
         await store.Advanced.ApplyEventDataMasking(m => m.IncludeStream(id), context.CancellationToken);
+        // What masking cannot reach: the events' metadata (a correlation id and trace headers a client could choose)
+        // and, when the whole account goes, the contributor's id. In the same transaction as the deletion event.
+        var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+        // (The deletion event appended below keeps its own trace header: the relay continues the trace from it.)
+        session.QueueSqlCommand($"update {events} set correlation_id = null, causation_id = null, headers = null where stream_id = ? and type <> 'conversation_deleted'", id);
+        if (context.Message.RequestedBy == Vocabulary.DeletedWithAccount)
+            session.QueueSqlCommand($"update {events} set data = jsonb_set(data, '{{contributorId}}', to_jsonb(?::text)) where stream_id = ? and jsonb_exists(data, 'contributorId')",
+                Guid.Empty.ToString("D"), id);
 
         if (ShareLMTelemetry.CurrentTraceParent() is { } traceParent) session.SetHeader(ShareLMTelemetry.TraceParentHeader, traceParent);
         stream.AppendOne(new ConversationDeleted(id, state.WasEverPublic, clock.GetUtcNow()));

@@ -22,7 +22,7 @@ public sealed record UpstreamConversation(
     string? Timestamp)
 {
     /// <summary>The upstream id, or a hash of the content when the dataset has none: the import's identity.</summary>
-    public string Identity => UpstreamId is { Length: > 0 } id ? id : "sha256:" + ContentHash(Turns);
+    public string Identity => UpstreamId is { Length: > 0 } id ? id : ShareLM.Conversations.Masking.HashedUpstreamPrefix + ContentHash(Turns);
 
     public static string ContentHash(IReadOnlyList<Turn> turns)
     {
