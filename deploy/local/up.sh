@@ -28,8 +28,11 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 # The key of the public pseudonyms: one per deployment (a new secret is a new release).
 if [ ! -s "$state/release-secret" ]; then (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/release-secret"); fi
 export Catalog__ReleaseSecret="${Catalog__ReleaseSecret:-$(cat "$state/release-secret")}"
+# Snapshot files are copies of the public dataset: kept here, private to this user (the Catalog makes it 0700).
+export Catalog__SnapshotDirectory="${Catalog__SnapshotDirectory:-$state/snapshots}"
 
-cat > "$state/sharelm.env" <<ENV
+# Holds the release secret: readable by this user only.
+(umask 077; cat > "$state/sharelm.env") <<ENV
 SHARELM_POSTGRES_URL=$ConnectionStrings__Postgres
 SHARELM_RABBITMQ_URL=$ConnectionStrings__RabbitMq
 SHARELM_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT

@@ -158,7 +158,7 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
         foreach (var format in new[] { "jsonl", "parquet" })
             await Eventually.True(async () => CursorOf(await Catalog.GetAsync($"/v1/dataset.{format}")) >= published,
                 CatalogFixture.SnapshotInterval * 2, $"a {format} snapshot with the conversation");
-        long CursorOfFile(string path) => long.Parse(Path.GetFileName(path)["dataset-".Length..].Split('.')[0]);
+        long CursorOfFile(string path) => long.Parse(Path.GetFileName(path).Split('-')[2].Split('.')[0]);
         string[] Snapshots() => Directory.GetFiles(fixture.SnapshotDirectory, "dataset-*");
         Assert.Contains(Snapshots(), f => f.EndsWith(".parquet") && CursorOfFile(f) >= published);
         Assert.Contains(Snapshots(), f => f.EndsWith(".jsonl") && File.ReadAllText(f).Contains(marker));
@@ -170,6 +170,33 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
         await Eventually.True(() => Task.FromResult(Snapshots().All(f => CursorOfFile(f) >= takenDown.Cursor)), TimeSpan.FromSeconds(30),
             "the snapshot files made before the take-down to be removed");
         Assert.DoesNotContain(Snapshots(), f => File.ReadAllText(f).Contains(marker));
+    }
+
+    [Fact]
+    public async Task A_snapshot_file_made_from_another_store_is_never_served_and_is_swept_from_every_directory_used()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("other-store", "other-store"));
+        var published = (await Catalog.FeedEntryAsync(id))!.Cursor;
+        await Eventually.True(async () => CursorOf(await Catalog.GetAsync("/v1/dataset.jsonl")) >= published, CatalogFixture.SnapshotInterval * 2, "a snapshot");
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(fixture.SnapshotDirectory));
+
+        // Left by a store that was dropped and made again: its cursor is ahead of this store's, its file complete.
+        var foreign = Path.Combine(fixture.SnapshotDirectory, $"dataset-{Guid.NewGuid():N}-{published + 1_000_000:D20}.jsonl");
+        await File.WriteAllTextAsync(foreign, "{\"conversation_id\":\"from-another-database\"}\n");
+        await File.WriteAllTextAsync(foreign + ".count", "1");
+        // And one where snapshots were kept before they had a directory of their own.
+        var legacy = Path.Combine(ShareLM.Catalog.Snapshots.SnapshotStore.LegacyDirectory, "0123456789abcdef", $"dataset-{published + 1_000_000:D20}.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(legacy)!);
+        await File.WriteAllTextAsync(legacy, "{}\n");
+
+        var served = await Catalog.GetAsync("/v1/dataset.jsonl");
+        Assert.True(CursorOf(served) <= (await Catalog.FeedEntryAsync(id))!.Cursor + 1_000, "a snapshot of this store");
+        Assert.DoesNotContain("from-another-database", await served.Content.ReadAsStringAsync());
+        Assert.Equal("no-cache", served.Headers.CacheControl!.ToString());
+        await Eventually.True(() => Task.FromResult(!File.Exists(foreign) && !File.Exists(foreign + ".count") && !File.Exists(legacy)),
+            TimeSpan.FromSeconds(30), "the other store's files to be swept");
     }
 
     [Fact]

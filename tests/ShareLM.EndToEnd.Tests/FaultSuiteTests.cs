@@ -29,14 +29,17 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         await _postgres.CreateDatabaseAsync(Database);
     }
 
+    readonly string _snapshots = TestSettings.SnapshotDirectoryFor("fault-suite-" + Guid.NewGuid().ToString("N"));
+
     public async Task DisposeAsync()
     {
         foreach (var p in _processes) await p.DisposeAsync();
+        if (Directory.Exists(_snapshots)) Directory.Delete(_snapshots, recursive: true);
         await _rabbit.DisposeAsync();
         await _postgres.DisposeAsync();
     }
 
-    Dictionary<string, string?> Settings() => TestSettings.For(_postgres.ConnectionString(Database), _rabbit.Uri, Hold).With(new Dictionary<string, string?>
+    Dictionary<string, string?> Settings() => TestSettings.For(_postgres.ConnectionString(Database), _rabbit.Uri, Hold, snapshotDirectory: _snapshots).With(new Dictionary<string, string?>
     {
         ["Retention:Reconciliation:Interval"] = "00:00:15",
         ["Logging:LogLevel:MassTransit"] = "Information",

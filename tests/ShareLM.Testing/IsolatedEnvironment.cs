@@ -35,7 +35,10 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
 
     /// <summary>The settings of a service pointed at this environment (<see cref="TestSettings"/>).</summary>
     public Dictionary<string, string?> ServiceSettings(TimeSpan hold, TimeSpan? legacyHold = null) =>
-        TestSettings.For(PostgresConnectionString, RabbitMqUri, hold, legacyHold);
+        TestSettings.For(PostgresConnectionString, RabbitMqUri, hold, legacyHold, SnapshotDirectory);
+
+    /// <summary>Where the Catalogs of this environment keep snapshot files; removed with it.</summary>
+    public string SnapshotDirectory => TestSettings.SnapshotDirectoryFor(Name);
 
     public async Task<NpgsqlConnection> OpenAsync()
     {
@@ -66,5 +69,6 @@ public sealed class IsolatedEnvironment : IAsyncDisposable
         catch
         {
         }
+        if (Directory.Exists(SnapshotDirectory)) Directory.Delete(SnapshotDirectory, recursive: true);
     }
 }

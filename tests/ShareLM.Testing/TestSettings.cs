@@ -9,8 +9,12 @@ public static class TestSettings
 {
     public const string ReleaseSecret = "test-release-secret";
 
-    public static Dictionary<string, string?> For(string postgres, string rabbitMq, TimeSpan hold, TimeSpan? legacyHold = null) => new()
+    /// <summary>A folder for a Catalog's snapshot files under the run's temporary directory, named for what uses it.</summary>
+    public static string SnapshotDirectoryFor(string name) => Path.Combine(Path.GetTempPath(), "sharelm-test-snapshots", name);
+
+    public static Dictionary<string, string?> For(string postgres, string rabbitMq, TimeSpan hold, TimeSpan? legacyHold = null, string? snapshotDirectory = null) => new()
     {
+        ["Catalog:SnapshotDirectory"] = snapshotDirectory ?? SnapshotDirectoryFor(Guid.NewGuid().ToString("N")),
         ["ConnectionStrings:Postgres"] = postgres,
         ["ConnectionStrings:RabbitMq"] = rabbitMq,
         ["Retention:HoldWindow"] = hold.ToString("c"),

@@ -11,6 +11,9 @@ namespace ShareLM.Catalog.Projection;
 /// its latest upsert (with the record) or its delete. Every change moves the row to a fresh cursor from
 /// <c>catalog.feed_cursor</c>, a sequence that is never reset, so cursors are never reused (also across
 /// rebuilds). The current dataset is the upsert rows.</item>
+/// <item><c>catalog.store</c>: one row, the identity of this store (an id made when the schema is created) and every
+/// directory a Catalog instance kept snapshot files in. Snapshot files carry the id: a file made from another
+/// database (a store dropped and made again, files left on the disk) is never served.</item>
 /// </list>
 /// The Catalog keeps no private copy of conversations: a record is made from the stream when published.
 /// </summary>
@@ -19,6 +22,7 @@ public static class CatalogSchema
     public const string Schema = "catalog";
     public const string Feed = "catalog.feed";
     public const string CursorSequence = "catalog.feed_cursor";
+    public const string Store = "catalog.store";
 
     /// <summary>Held by every feed write until commit: cursors are taken and committed in one order, so a reader
     /// that has seen cursor N can never later find a smaller one appear.</summary>
@@ -42,5 +46,12 @@ public static class CatalogSchema
         feed.AddColumn("published_at", "timestamptz").AllowNulls();
         feed.AddColumn("changed_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
         options.Storage.ExtendedSchemaObjects.Add(feed);
+
+        var store = new Table(new PostgresqlObjectName(Schema, "store", SchemaUtils.IdentifierUsage.General));
+        store.AddColumn<bool>("singleton").AsPrimaryKey().DefaultValueByExpression("true");
+        store.AddColumn<Guid>("id").NotNull().DefaultValueByExpression("gen_random_uuid()");
+        store.AddColumn("created_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        store.AddColumn("snapshot_directories", "text[]").NotNull().DefaultValueByExpression("'{}'");
+        options.Storage.ExtendedSchemaObjects.Add(store);
     }
 }

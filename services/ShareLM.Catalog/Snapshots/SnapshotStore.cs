@@ -21,6 +21,13 @@ public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFo
 /// is served until it is <c>Catalog:SnapshotInterval</c> old, unless something was taken down since its cursor,
 /// since a take-down must leave every snapshot served after it. Concurrent requests share one build. Records are
 /// streamed from PostgreSQL to the file in batches, so memory does not grow with the dataset.
+/// <para>
+/// Files are named by the store's identity (<see cref="CatalogSchema.Store"/>) as well as the cursor: a file made
+/// from another database (the store dropped and made anew, a cursor that happens to match) is never served, and is
+/// swept. They live in <c>Catalog:SnapshotDirectory</c> (default: the service user's local data folder, never a
+/// shared temporary path), made private (0700); every directory an instance ever used is recorded in the store
+/// and swept too.
+/// </para>
 /// </summary>
 public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> settings, ILogger<SnapshotStore> logger, TimeProvider clock)
 {
@@ -29,18 +36,59 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
     const int KeepPerFormat = 2;
 
     readonly ConcurrentDictionary<SnapshotFormat, Lazy<Task<Snapshot>>> _building = new();
+    Task<Guid>? _storeId;
+    Guid _store;
+
+    /// <summary>Where snapshots went before they had a directory of their own: swept like any other.</summary>
+    public static readonly string LegacyDirectory = Path.Combine(Path.GetTempPath(), "sharelm-catalog-snapshots");
+
+    const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     string Directory
     {
         get
         {
-            var dir = settings.Value.SnapshotDirectory is { Length: > 0 } configured
+            var dir = Path.GetFullPath(settings.Value.SnapshotDirectory is { Length: > 0 } configured
                 ? configured
-                : Path.Combine(Path.GetTempPath(), "sharelm-catalog-snapshots",
-                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(db.ConnectionString)))[..16]);
-            System.IO.Directory.CreateDirectory(dir);
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+                    "sharelm-catalog", "snapshots"));
+            if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(dir);
+            else if (!System.IO.Directory.Exists(dir)) System.IO.Directory.CreateDirectory(dir, Private);
+            else if (File.GetUnixFileMode(dir) != Private) File.SetUnixFileMode(dir, Private);
             return dir;
         }
+    }
+
+    /// <summary>
+    /// This store's identity, made with its schema; on first use this instance's directory is recorded with it, so
+    /// every directory that ever held a snapshot of it is swept.
+    /// </summary>
+    public Task<Guid> StoreIdAsync() => _storeId ??= LoadStoreIdAsync();
+
+    async Task<Guid> LoadStoreIdAsync()
+    {
+        try
+        {
+            await using var batch = db.CreateBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"insert into {CatalogSchema.Store} default values on conflict do nothing"));
+            var record = new NpgsqlBatchCommand($"update {CatalogSchema.Store} set snapshot_directories = array_append(snapshot_directories, $1) where not ($1 = any(snapshot_directories))");
+            record.Parameters.Add(new NpgsqlParameter { Value = Directory });
+            batch.BatchCommands.Add(record);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id from {CatalogSchema.Store}"));
+            _store = (Guid)(await batch.ExecuteScalarAsync())!;
+            return _store;
+        }
+        catch
+        {
+            _storeId = null; // the database was away: ask again next time
+            throw;
+        }
+    }
+
+    async Task<string[]> RecordedDirectoriesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"select snapshot_directories from {CatalogSchema.Store}");
+        return await command.ExecuteScalarAsync(cancellationToken) as string[] ?? [];
     }
 
     public async Task<long> HeadAsync(CancellationToken cancellationToken)
@@ -51,6 +99,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
 
     public async Task<Snapshot> GetAsync(SnapshotFormat format, CancellationToken cancellationToken)
     {
+        await StoreIdAsync().WaitAsync(cancellationToken);
         while (true)
         {
             var head = await HeadAsync(cancellationToken);
@@ -98,8 +147,11 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
+        var store = await StoreIdAsync().WaitAsync(cancellationToken);
         var removed = 0;
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "dataset-*"))
+        var directories = new[] { Directory, LegacyDirectory }.Concat(await RecordedDirectoriesAsync(cancellationToken))
+            .Where(System.IO.Directory.Exists).Distinct(StringComparer.Ordinal);
+        foreach (var path in directories.SelectMany(d => System.IO.Directory.EnumerateFiles(d, "dataset-*", SearchOption.AllDirectories)).ToList())
         {
             if (!File.Exists(path)) continue; // went with its snapshot earlier in this sweep
             var name = Path.GetFileName(path);
@@ -108,8 +160,10 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
                 why = clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedAfter ? "an abandoned build" : null;
             else if (name.EndsWith(".count", StringComparison.Ordinal))
                 why = File.Exists(path[..^".count".Length]) ? null : "the count of a removed snapshot";
+            else if (NameOf(path) is not { } named || named.Store != store)
+                why = "made from another store (or named before snapshots carried the store's identity)";
             else
-                why = CursorOf(path) is { } cursor && await TakenDownSinceAsync(cursor, cancellationToken) ? "made before a take-down" : null;
+                why = await TakenDownSinceAsync(named.Cursor, cancellationToken) ? "made before a take-down" : null;
             if (why is null) continue;
             // The count file goes first: without it the snapshot is never chosen again.
             File.Delete(path + ".count");
@@ -142,9 +196,9 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
 
     Snapshot? Newest(SnapshotFormat format)
     {
-        foreach (var path in System.IO.Directory.GetFiles(Directory, "dataset-*" + Extension(format)).OrderDescending())
+        foreach (var path in System.IO.Directory.GetFiles(Directory, $"dataset-{_store:N}-*" + Extension(format)).OrderDescending())
         {
-            if (CursorOf(path) is { } cursor && Find(format, cursor) is { } found)
+            if (NameOf(path) is { } named && named.Store == _store && Find(format, named.Cursor) is { } found)
                 return found;
         }
         return null;
@@ -157,13 +211,18 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The feed cursor in a snapshot file's name (<see cref="FileName"/>).</summary>
-    static long? CursorOf(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["dataset-".Length..], out var cursor) ? cursor : null;
+    /// <summary>The store and the feed cursor in a snapshot file's name (<see cref="FileName"/>).</summary>
+    static (Guid Store, long Cursor)? NameOf(string path)
+    {
+        var parts = Path.GetFileNameWithoutExtension(path).Split('-');
+        return parts is ["dataset", var store, var cursor] && Guid.TryParseExact(store, "N", out var id) && long.TryParse(cursor, out var at)
+            ? (id, at) : null;
+    }
 
     static string Extension(SnapshotFormat format) => format == SnapshotFormat.Jsonl ? ".jsonl" : ".parquet";
 
     string FileName(SnapshotFormat format, long cursor) =>
-        Path.Combine(Directory, $"dataset-{cursor:D20}{Extension(format)}");
+        Path.Combine(Directory, $"dataset-{_store:N}-{cursor:D20}{Extension(format)}");
 
     async Task<Snapshot> BuildAsync(SnapshotFormat format, CancellationToken cancellationToken)
     {
@@ -237,7 +296,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
 
     void Prune(SnapshotFormat format)
     {
-        foreach (var old in System.IO.Directory.GetFiles(Directory, "dataset-*" + Extension(format)).OrderDescending().Skip(KeepPerFormat))
+        foreach (var old in System.IO.Directory.GetFiles(Directory, $"dataset-{_store:N}-*" + Extension(format)).OrderDescending().Skip(KeepPerFormat))
         {
             try
             {
