@@ -69,6 +69,7 @@ public static class CatalogApp
         var app = builder.Build();
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret) && app.Environment.IsDevelopment())
             app.Logger.LogWarning("Catalog:ReleaseSecret is not set; using the development secret (Development only).");
+        app.UseKnownProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var v1 = app.MapGroup("/v1");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Deletion;
+using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Legacy;
 using ShareLM.Ingest.MyConversations;
 using ShareLM.Ingest.Options;
@@ -31,7 +32,6 @@ public static class IngestApp
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string ServiceName = "sharelm-ingest";
     public const int DaemonLockId = 740_101;
-    public const string ContributorRateLimit = "contributor";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -44,6 +44,7 @@ public static class IngestApp
         builder.Services.AddSingleton<ContributorLookup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContributorLookup>());
         builder.Services.AddScoped<ContributorAuthentication>();
+        builder.Services.AddSingleton<ContributorLimits>();
 
         builder.AddShareLMEventStore(ServiceName, (options, _) =>
             {
@@ -70,18 +71,18 @@ public static class IngestApp
                 ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "rate-limited"));
                 await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests", "Slow down and retry after the indicated time.");
             };
-            o.AddPolicy(ContributorRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-                ContributorAuthentication.BearerToken(http.Request) is { } token ? Tokens.Hash(token) : ClientAddress(http),
-                _ => PerMinute(Settings(http).ContributorRequestsPerMinute)));
+            // The authenticated API is limited per contributor once authenticated (ContributorLimits); these two have
+            // no contributor, so they count by address.
             o.AddPolicy(ContributorEndpoints.RegistrationRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-                ClientAddress(http), _ => PerMinute(Settings(http).RegistrationsPerMinutePerAddress)));
+                ClientAddress.Of(http), _ => ContributorLimits.PerMinute(Settings(http).RegistrationsPerMinutePerAddress)));
             o.AddPolicy(LegacyUploadEndpoint.RateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-                ClientAddress(http), _ => PerMinute(Settings(http).LegacyUploadsPerMinutePerAddress)));
+                ClientAddress.Of(http), _ => ContributorLimits.PerMinute(Settings(http).LegacyUploadsPerMinutePerAddress)));
         });
 
         // Last, so that a host (the tests) can replace or add anything.
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseKnownProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
@@ -92,7 +93,6 @@ public static class IngestApp
         v1.MapGroup("").MapRegistration();
         v1.MapGroup("")
             .AddEndpointFilter<ContributorAuthentication>()
-            .RequireRateLimiting(ContributorRateLimit)
             .MapCapture()
             .MapRatings()
             .MapPublication()
@@ -104,18 +104,7 @@ public static class IngestApp
         return app;
     }
 
-    static TokenBucketRateLimiterOptions PerMinute(int permits) => new()
-    {
-        TokenLimit = Math.Max(1, permits),
-        TokensPerPeriod = Math.Max(1, permits),
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
     static IngestOptions Settings(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
-
-    static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     static async Task CountRejections(HttpContext context, RequestDelegate next)
     {

@@ -10,9 +10,11 @@ public sealed record CurrentContributor(Guid Id, string TermsVersion, Demographi
 /// <summary>
 /// Every /v1 call but registration needs <c>Authorization: Bearer &lt;token&gt;</c>. The token's hash is
 /// looked up on each request (no cache, see <see cref="ContributorLookup"/>), so a rotated token stops working
-/// at once on every instance.
+/// at once on every instance. A token of the wrong shape is refused without a lookup; an address whose tokens
+/// failed too often is refused before one (<see cref="ContributorLimits"/>); a contributor's requests are then
+/// counted against their own limit.
 /// </summary>
-public sealed class ContributorAuthentication(ContributorLookup contributors) : IEndpointFilter
+public sealed class ContributorAuthentication(ContributorLookup contributors, ContributorLimits limits) : IEndpointFilter
 {
     public const string ItemKey = "sharelm.contributor";
 
@@ -25,13 +27,16 @@ public sealed class ContributorAuthentication(ContributorLookup contributors) : 
             ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "unauthorized"));
             return Problems.Unauthorized();
         }
+        if (limits.AdmitLookup(http) is { } tooManyFailures) return tooManyFailures;
         var hash = Tokens.Hash(token);
         var contributor = await contributors.FindAsync(hash, http.RequestAborted);
         if (contributor is null)
         {
+            limits.CountFailure(http);
             ShareLMTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "unauthorized"));
             return Problems.Unauthorized();
         }
+        if (limits.Admit(contributor.Id, http) is { } tooMany) return tooMany;
         http.Items[ItemKey] = new CurrentContributor(contributor.Id, contributor.TermsVersion, contributor.Demographics, hash);
         return await next(context);
     }

@@ -13,6 +13,11 @@ public sealed class IngestOptions
     [Range(1, int.MaxValue)]
     public int ContributorRequestsPerMinute { get; set; } = 600;
 
+    /// <summary>Requests with a token that matches no contributor, per address (IPv6: per /64): past it, no token
+    /// from there is looked up until the minute has passed.</summary>
+    [Range(1, int.MaxValue)]
+    public int FailedAuthenticationsPerMinutePerAddress { get; set; } = 30;
+
     [Range(1, int.MaxValue)]
     public int RegistrationsPerMinutePerAddress { get; set; } = 10;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -104,7 +105,33 @@ public static class ServiceDefaults
         // MassTransit tags its bus check "ready" too, so readiness covers PostgreSQL, RabbitMQ and daemon lag.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth })
             .WithMetadata(readOnly);
+        var metricsPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpOptions>>().Value.MetricsPort;
+        if (metricsPort > 0)
+        {
+            app.UseWhen(http => http.Request.Path.StartsWithSegments("/metrics") && http.Connection.LocalPort != metricsPort,
+                refuse => refuse.Run(http =>
+                {
+                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }));
+        }
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(readOnly);
+        return app;
+    }
+
+    /// <summary>
+    /// Believes <c>X-Forwarded-For</c>/<c>-Proto</c> from the proxies in <c>Http:KnownProxies</c> only (first in the
+    /// pipeline, so limits count the client's address); with none configured, the headers are ignored.
+    /// </summary>
+    public static WebApplication UseKnownProxies(this WebApplication app)
+    {
+        var proxies = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpOptions>>().Value.KnownProxies;
+        if (proxies.Length == 0) return app;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var proxy in proxies) options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        app.UseForwardedHeaders(options);
         return app;
     }
 

@@ -20,6 +20,7 @@ public static class Problems
     public static ProblemHttpResult Gone(string detail) => Status(StatusCodes.Status410Gone, "Gone", detail);
     public static ProblemHttpResult Unauthorized(string detail = "A valid bearer token is required.") => Status(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     public static ProblemHttpResult UnsupportedMediaType(string detail = "Send application/json.") => Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, "Content-Type");
+    public static ProblemHttpResult TooManyRequests() => Status(StatusCodes.Status429TooManyRequests, "Too many requests", "Slow down and retry after the indicated time.");
     public static ProblemHttpResult TooLarge(long limit) => Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body is larger than {limit} bytes.");
 
     static string Slug(string title) => string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
