@@ -277,6 +277,37 @@ public sealed class IngestApiTests(IngestOnlyFixture fixture) : IClassFixture<In
     }
 
     [Fact]
+    public async Task No_capture_racing_the_account_deletion_outlives_it()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var contributor = await Ingest.RegisterAsync();
+            // Captures of new conversations keep arriving while the account is deleted: some authenticate before the
+            // deletion and commit after it has listed the conversations.
+            using var stop = new CancellationTokenSource();
+            var accepted = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+            var senders = Enumerable.Range(0, 8).Select(s => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var response = await Ingest.SendAsync(contributor, HttpMethod.Post, "/v1/conversations", Clients.SimpleConversation($"race-{round}-{s}-{i}"));
+                    if (response.StatusCode == HttpStatusCode.Accepted) accepted.Add(Guid.Parse((string)(await Json(response))["id"]!));
+                    else if (response.StatusCode == HttpStatusCode.Unauthorized) return;
+                }
+            })).ToList();
+            await Eventually.True(() => Task.FromResult(accepted.Count >= 20), TimeSpan.FromSeconds(30), "captures to flow");
+            Assert.Equal(HttpStatusCode.Accepted, (await Ingest.SendAsync(contributor, HttpMethod.Delete, "/v1/me")).StatusCode);
+            await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(30));
+            stop.Cancel();
+            // Every conversation the gateway accepted is being erased; none of the account is left held.
+            foreach (var id in accepted) Assert.Equal("deletion_requested", (await fixture.EventsAsync(id))[^1].Type);
+            Assert.Equal(0, await fixture.ScalarAsync(
+                "select count(*) from sharelm.mt_doc_conversationstate where data->>'contributorId' = $1 and data->>'status' not in ('Deleting', 'Deleted')",
+                contributor.Id.ToString()));
+        }
+    }
+
+    [Fact]
     public async Task The_original_extensions_upload_is_accepted_and_not_duplicated()
     {
         var body = new

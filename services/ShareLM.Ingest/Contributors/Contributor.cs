@@ -15,6 +15,9 @@ public sealed class Contributor
     public Demographics Demographics { get; set; } = Demographics.None;
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset TokenIssuedAt { get; set; }
+
+    /// <summary>Set when the account's deletion began: the token no longer works and no new conversation is created.</summary>
+    public DateTimeOffset? DeletingSince { get; set; }
 }
 
 /// <summary>Bearer tokens: 256 random bits, shown once; stored as SHA-256 (random input needs no slow KDF).</summary>

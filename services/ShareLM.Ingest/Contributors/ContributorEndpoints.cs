@@ -80,26 +80,42 @@ public static class ContributorEndpoints
 
     const int AccountDeletionParallelism = 64;
 
-    /// <summary>Deletes the account: every conversation is withdrawn (and so erased) first, then the contributor record.</summary>
+    /// <summary>
+    /// Deletes the account. First the account is marked as being deleted (its token stops working, and the writer
+    /// refuses to create a conversation for it from then on: see ConversationWriter), then every conversation is
+    /// withdrawn (and so erased), then the contributor record goes. The mark is committed before the listing, so a
+    /// capture racing the deletion either commits first and is listed, or is refused.
+    /// </summary>
     static async Task<Results<Accepted<AccountDeletion>, ProblemHttpResult>> DeleteAccountAsync(
-        HttpContext http, IDocumentSession session, ConversationWriter writer, CancellationToken cancellationToken)
+        HttpContext http, IDocumentSession session, ConversationWriter writer, TimeProvider clock, CancellationToken cancellationToken)
     {
         var current = ContributorAuthentication.Current(http);
+        var contributor = await session.LoadAsync<Contributor>(current.Id, cancellationToken);
+        if (contributor is null) return Problems.Unauthorized();
+        if (contributor.DeletingSince is null)
+        {
+            contributor.DeletingSince = clock.GetUtcNow();
+            contributor.TokenHash = $"deleting:{contributor.Id:N}"; // matches no token
+            session.Update(contributor);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        // From here on the token no longer works, so no later request could finish the job: it is not cut short when
+        // the client goes away.
+        var finishing = CancellationToken.None;
         var ids = await session.Query<ConversationState>()
             .Where(c => c.ContributorId == current.Id)
             .Select(c => c.Id)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(finishing);
         var deleted = 0;
-        // Many at once, so that the writer commits them in a few group commits rather than one after another; a
-        // request cut short leaves the rest for the next DELETE (withdrawing twice changes nothing).
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = AccountDeletionParallelism, CancellationToken = cancellationToken },
+        // Many at once, so that the writer commits them in a few group commits rather than one after another.
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = AccountDeletionParallelism, CancellationToken = finishing },
             async (id, ct) =>
             {
                 var result = await writer.WriteAsync(id, DeletionDecisions.Withdraw(current.Id, Vocabulary.DeletedWithAccount), ct);
                 if (result.Decision is Decision.Append) Interlocked.Increment(ref deleted);
             });
         session.Delete<Contributor>(current.Id);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesAsync(finishing);
         return TypedResults.Accepted("/v1/me", new AccountDeletion(current.Id, deleted));
     }
 

@@ -4,6 +4,7 @@ using Marten.Exceptions;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 using ShareLM.Conversations;
+using ShareLM.Events;
 using ShareLM.Ingest.Options;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Resilience;
@@ -142,12 +143,19 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         var states = (await session.LoadManyAsync<ConversationState>(cancellationToken, ids)).ToDictionary(s => s.Id);
         var now = clock.GetUtcNow();
         var results = new WriteResult[batch.Count];
+        var decisions = new Decision[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            states.TryGetValue(batch[i].ConversationId, out var state);
+            decisions[i] = batch[i].Decide(state, now);
+        }
+        await RefuseCapturesOfDeletedAccountsAsync(session, decisions, cancellationToken);
         var appended = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
             states.TryGetValue(pending.ConversationId, out var state);
-            var decision = pending.Decide(state, now);
+            var decision = decisions[i];
             if (decision is Decision.Append { Events.Count: > 0 } append)
             {
                 var action = state is null
@@ -169,6 +177,30 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         }
         if (appended > 0) await session.SaveChangesAsync(cancellationToken);
         return results;
+    }
+
+    /// <summary>
+    /// A new conversation of a contributor whose account is being deleted is refused, checked in the transaction that
+    /// would create it: the account's row is read <c>for share</c>, so either this commit comes first (and the
+    /// deletion, which marks the row before it lists the conversations, then finds it) or the mark does (and this
+    /// sees it). Without it, a capture that authenticated just before the deletion and committed just after its
+    /// listing would outlive the account. A conversation that already exists needs no check: the deletion finds it.
+    /// </summary>
+    async Task RefuseCapturesOfDeletedAccountsAsync(IDocumentSession session, Decision[] decisions, CancellationToken cancellationToken)
+    {
+        var contributors = decisions.OfType<Decision.Append>().SelectMany(a => a.Events).OfType<ConversationCaptured>()
+            .Where(c => c.Source == Vocabulary.SourceExtension).Select(c => c.ContributorId).Distinct().ToArray();
+        if (contributors.Length == 0) return;
+        await session.BeginTransactionAsync(cancellationToken);
+        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_contributor";
+        var live = (await session.QueryAsync<Guid>(
+            $"select id from {table} where id = any(?) and data->>'deletingSince' is null for share", cancellationToken, contributors)).ToHashSet();
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            if (decisions[i] is Decision.Append append && append.Events.OfType<ConversationCaptured>().FirstOrDefault() is { Source: Vocabulary.SourceExtension } captured
+                && !live.Contains(captured.ContributorId))
+                decisions[i] = new Decision.Refuse(StatusCodes.Status401Unauthorized, "Unauthorized", "This account is being deleted.");
+        }
     }
 
     static bool IsConflict(Exception e) => e is JasperFx.ConcurrencyException or ConcurrentUpdateException
