@@ -7,6 +7,7 @@ public sealed class CatalogFixture : StackFixture
     // A long hold: tests publish with publish-now, so nothing publishes behind their back.
     // Snapshots are reused for 20 s: long enough for a test to see one reused, short enough to see it expire.
     public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(20);
+    public const int FeedPageMaxBytes = 64 * 1024;
 
     public string SnapshotDirectory { get; } = Directory.CreateTempSubdirectory("sharelm-test-snapshots-").FullName;
 
@@ -18,6 +19,7 @@ public sealed class CatalogFixture : StackFixture
             ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString(),
             ["Catalog:SnapshotDirectory"] = SnapshotDirectory,
             ["Catalog:SnapshotSweepInterval"] = "00:00:01",
+            ["Catalog:FeedPageMaxBytes"] = FeedPageMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
     };
 

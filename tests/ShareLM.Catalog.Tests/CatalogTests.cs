@@ -173,6 +173,33 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
     }
 
     [Fact]
+    public async Task A_feed_page_stops_at_its_byte_budget_and_a_larger_record_comes_alone()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var before = (await Catalog.FeedAsync(0, 1)).Head;
+        var ids = new List<Guid>();
+        foreach (var (name, size) in new[] { ("big-a", 25_000), ("big-b", 25_000), ("big-c", 25_000), ("huge", 150_000) })
+        {
+            ids.Add(await fixture.PublishAsync(contributor, new
+            {
+                conversationId = $"{name}-{Guid.NewGuid():N}",
+                messages = new[] { new { role = "user", content = new string('x', size) }, new { role = "assistant", content = "ok" } },
+            }));
+        }
+        var mine = (await Catalog.WholeFeedAsync()).Where(e => ids.Contains(e.ConversationId)).OrderBy(e => e.Cursor).ToList();
+        Assert.Equal(4, mine.Count);
+        // From just before the first: the first two fit in 64 KiB, the third does not.
+        var page = await Catalog.FeedAsync(mine[0].Cursor - 1, 1000);
+        Assert.Equal([mine[0].Cursor, mine[1].Cursor], page.Entries.Where(e => ids.Contains(e.ConversationId)).Select(e => e.Cursor));
+        Assert.True(page.NextCursor >= mine[1].Cursor && page.NextCursor < mine[2].Cursor, $"next {page.NextCursor}");
+        // A record larger than the budget is served alone, and the next page goes on after it.
+        var alone = await Catalog.FeedAsync(mine[3].Cursor - 1, 1000);
+        Assert.Equal(mine[3].Cursor, alone.Entries[0].Cursor);
+        Assert.Equal(mine[3].Cursor, alone.NextCursor);
+        Assert.True(before <= alone.Head);
+    }
+
+    [Fact]
     public async Task A_snapshot_file_made_from_another_store_is_never_served_and_is_swept_from_every_directory_used()
     {
         var contributor = await fixture.Ingest.RegisterAsync();

@@ -42,6 +42,9 @@ const p = { adapterFor, extract, forgetChanged, identify, fingerprint } as any;
       let heapMax = heapStart;
       // The heap once the first quiet read has cached every turn's text: what stays from then on is not growth.
       let heapSettled: number | undefined;
+      // After a full collection each minute: whether the heap levels off or keeps growing.
+      const byMinute: number[] = [];
+      let nextMinute = performance.now() + 60_000;
       const end = performance.now() + seconds * 1000;
       let words = 0;
       while (performance.now() < end) {
@@ -50,6 +53,11 @@ const p = { adapterFor, extract, forgetChanged, identify, fingerprint } as any;
         if (words % 2000 === 0) { target.textContent = ""; }
         await new Promise((r) => setTimeout(r, words % 200 === 0 ? 1_500 : 50));
         if (words % 100 === 0) heapMax = Math.max(heapMax, heap());
+        if (performance.now() >= nextMinute) {
+          (window as unknown as { gc?: () => void }).gc?.();
+          byMinute.push(Math.round(heap() * 1000) / 1000);
+          nextMinute += 60_000;
+        }
         if (heapSettled === undefined && words === 400) {
           (window as unknown as { gc?: () => void }).gc?.();
           heapSettled = heap();
@@ -62,5 +70,5 @@ const p = { adapterFor, extract, forgetChanged, identify, fingerprint } as any;
         return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
       };
       return { update: stat(costs.subarray(0, costCount)), firstRead: reads[0] ?? 0, read: stat(reads.subarray(1, readCount)),
-        heapStartMiB: heapStart, heapSettledMiB: heapSettled ?? heapStart, heapEndMiB: heap(), heapMaxMiB: heapMax };
+        heapStartMiB: heapStart, heapSettledMiB: heapSettled ?? heapStart, heapEndMiB: heap(), heapMaxMiB: heapMax, heapByMinuteMiB: byMinute };
     };

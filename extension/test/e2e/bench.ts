@@ -34,7 +34,7 @@ function page(): string {
 }
 
 interface Stat { count: number; p50: number; p99: number; max: number }
-interface Run { update: Stat; firstRead: number; read: Stat; heapStartMiB: number; heapSettledMiB: number; heapEndMiB: number; heapMaxMiB: number }
+interface Run { update: Stat; firstRead: number; read: Stat; heapStartMiB: number; heapSettledMiB: number; heapEndMiB: number; heapMaxMiB: number; heapByMinuteMiB: number[] }
 
 async function measure(observe: boolean): Promise<Run> {
   const profile = mkdtempSync(join(tmpdir(), "sharelm-bench-"));
@@ -66,8 +66,8 @@ console.log(JSON.stringify({
   // After a full collection each: at the start, after the first quiet read (every turn's text cached: a one-time
   // cost), and at the end. Growth is end minus settled.
   heap_mib: { with_extension: { start: round(withExtension.heapStartMiB), settled: round(withExtension.heapSettledMiB), end: round(withExtension.heapEndMiB), max: round(withExtension.heapMaxMiB),
-    growth_after_settled: round(withExtension.heapEndMiB - withExtension.heapSettledMiB) },
+    growth_after_settled: round(withExtension.heapEndMiB - withExtension.heapSettledMiB), by_minute: withExtension.heapByMinuteMiB },
   baseline_no_observer: { start: round(baseline.heapStartMiB), settled: round(baseline.heapSettledMiB), end: round(baseline.heapEndMiB), max: round(baseline.heapMaxMiB),
-    growth_after_settled: round(baseline.heapEndMiB - baseline.heapSettledMiB) } },
+    growth_after_settled: round(baseline.heapEndMiB - baseline.heapSettledMiB), by_minute: baseline.heapByMinuteMiB } },
   target: "p99 < 4 ms per update; no heap growth over 10 minutes of streaming",
 }, null, 2));

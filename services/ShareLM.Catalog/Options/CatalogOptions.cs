@@ -18,6 +18,13 @@ public sealed class CatalogOptions
     /// <summary>Where snapshot files are kept (default: a folder under the temp directory).</summary>
     public string SnapshotDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Most bytes of records in one feed page (a page also stops at its <c>limit</c>); a record larger than this is
+    /// served alone. The page is streamed from the database, never built in memory.
+    /// </summary>
+    [Range(1_024, int.MaxValue)]
+    public int FeedPageMaxBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>Licence statement in the dataset card.</summary>
     [Required(AllowEmptyStrings = false)]
     public string Licence { get; set; } = "odc-by";
