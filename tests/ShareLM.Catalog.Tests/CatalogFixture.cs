@@ -19,6 +19,7 @@ public sealed class CatalogFixture : StackFixture
             ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString(),
             ["Catalog:SnapshotDirectory"] = SnapshotDirectory,
             ["Catalog:SnapshotSweepInterval"] = "00:00:01",
+            ["Catalog:SnapshotRebuildInterval"] = "00:00:00", // the coalescing has a test of its own
             ["Catalog:FeedPageMaxBytes"] = FeedPageMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
     };

@@ -173,6 +173,52 @@ public sealed class CatalogTests(CatalogFixture fixture) : IClassFixture<Catalog
     }
 
     [Fact]
+    public async Task Take_downs_make_at_most_one_new_snapshot_per_interval_and_the_old_one_is_withheld_meanwhile()
+    {
+        var directory = Directory.CreateTempSubdirectory("sharelm-test-withheld-");
+        try
+        {
+            await using var db = Npgsql.NpgsqlDataSource.Create(fixture.Environment.PostgresConnectionString);
+            var clock = new ShiftedClock();
+            var store = new ShareLM.Catalog.Snapshots.SnapshotStore(db, Microsoft.Extensions.Options.Options.Create(new ShareLM.Catalog.Options.CatalogOptions
+            {
+                SnapshotDirectory = directory.FullName,
+                SnapshotInterval = TimeSpan.FromHours(2),
+                SnapshotRebuildInterval = TimeSpan.FromHours(1),
+            }), Microsoft.Extensions.Logging.Abstractions.NullLogger<ShareLM.Catalog.Snapshots.SnapshotStore>.Instance, clock);
+            var contributor = await fixture.Ingest.RegisterAsync();
+            var first = await fixture.PublishAsync(contributor, Clients.SimpleConversation("withheld-1", "withheld-1"));
+            var second = await fixture.PublishAsync(contributor, Clients.SimpleConversation("withheld-2", "withheld-2"));
+            var before = await store.GetAsync(ShareLM.Catalog.Snapshots.SnapshotFormat.Jsonl, CancellationToken.None);
+
+            // Two take-downs in a row: the snapshot that holds them is not served, and no new one is made yet.
+            foreach (var id in new[] { first, second })
+            {
+                await fixture.DeleteAsync(contributor, id);
+                await Eventually.True(async () => await Catalog.FeedEntryAsync(id) is { Op: "delete" }, TimeSpan.FromSeconds(20), "the take-down");
+            }
+            var withheld = await Assert.ThrowsAsync<ShareLM.Catalog.Snapshots.SnapshotWithheldException>(
+                () => store.GetAsync(ShareLM.Catalog.Snapshots.SnapshotFormat.Jsonl, CancellationToken.None));
+            Assert.InRange(withheld.RetryAfter, TimeSpan.FromMinutes(55), TimeSpan.FromHours(1));
+            Assert.True(Directory.GetFiles(directory.FullName, "dataset-*.jsonl").Length <= 1, "no new snapshot yet"); // the old one may be swept already
+            // Asked again (the old file swept or not): still withheld, still not made.
+            await Assert.ThrowsAsync<ShareLM.Catalog.Snapshots.SnapshotWithheldException>(
+                () => store.GetAsync(ShareLM.Catalog.Snapshots.SnapshotFormat.Jsonl, CancellationToken.None));
+
+            // Once the interval has passed, one new snapshot, past both take-downs.
+            clock.Advance(TimeSpan.FromHours(1));
+            var after = await store.GetAsync(ShareLM.Catalog.Snapshots.SnapshotFormat.Jsonl, CancellationToken.None);
+            Assert.True(after.Cursor >= (await Catalog.FeedEntryAsync(second))!.Cursor, "made after the take-downs");
+            Assert.NotEqual(before.Path, after.Path);
+            Assert.DoesNotContain("withheld-1", await File.ReadAllTextAsync(after.Path));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_feed_page_stops_at_its_byte_budget_and_a_larger_record_comes_alone()
     {
         var contributor = await fixture.Ingest.RegisterAsync();

@@ -37,6 +37,14 @@ public sealed class CatalogOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Most often a take-down forces a new snapshot: within this time of the last one, requests are answered 503
+    /// with <c>Retry-After</c> (the old snapshot, which holds what was taken down, is withheld, never served) and one
+    /// build follows, however many take-downs came meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SnapshotRebuildInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often snapshot files made before a take-down are deleted from the disk.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan SnapshotSweepInterval { get; set; } = TimeSpan.FromSeconds(30);

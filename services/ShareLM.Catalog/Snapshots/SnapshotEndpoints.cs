@@ -21,7 +21,17 @@ public static class SnapshotEndpoints
     static async Task<IResult> ServeAsync(HttpContext http, SnapshotStore store, SnapshotFormat format, CancellationToken cancellationToken)
     {
         // Opened here, so a take-down sweeping the file meanwhile cannot cut the answer short.
-        var (snapshot, content) = await store.OpenAsync(format, cancellationToken);
+        Snapshot snapshot;
+        FileStream content;
+        try
+        {
+            (snapshot, content) = await store.OpenAsync(format, cancellationToken);
+        }
+        catch (SnapshotWithheldException withheld)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(withheld.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ShareLM.ServiceDefaults.Http.Problems.Status(StatusCodes.Status503ServiceUnavailable, "Snapshot withheld", withheld.Message);
+        }
         http.Response.Headers[CursorHeader] = snapshot.Cursor.ToString();
         http.Response.Headers["X-Record-Count"] = snapshot.Records.ToString();
         // A cache (a proxy, a CDN, a browser) revalidates every time, so none serves a copy made before a take-down.

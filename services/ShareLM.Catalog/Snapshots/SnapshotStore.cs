@@ -14,6 +14,13 @@ public enum SnapshotFormat { Jsonl, Parquet }
 
 public sealed record Snapshot(string Path, long Cursor, long Records, SnapshotFormat Format, DateTimeOffset MadeAt);
 
+/// <summary>The snapshot on hand holds something taken down since, and the next may not be built yet.</summary>
+public sealed class SnapshotWithheldException(TimeSpan retryAfter)
+    : Exception("The snapshot is being remade after a take-down; retry shortly.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 /// <summary>
 /// Whole-dataset snapshots, kept as files and stamped with the feed cursor they are exactly consistent with (each
 /// is read inside one repeatable-read transaction), so a mirror loads one and follows the feed from its cursor.
@@ -36,6 +43,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
     const int KeepPerFormat = 2;
 
     readonly ConcurrentDictionary<SnapshotFormat, Lazy<Task<Snapshot>>> _building = new();
+    readonly ConcurrentDictionary<SnapshotFormat, DateTimeOffset> _lastBuild = new();
     Task<Guid>? _storeId;
     Guid _store;
 
@@ -104,9 +112,15 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
         {
             var head = await HeadAsync(cancellationToken);
             if (Find(format, head) is { } current) return current;
-            if (Newest(format) is { } recent && recent.Cursor <= head && clock.GetUtcNow() - recent.MadeAt < settings.Value.SnapshotInterval
-                && !await TakenDownSinceAsync(recent.Cursor, cancellationToken))
+            var recent = Newest(format);
+            var takenDown = recent is not null && await TakenDownSinceAsync(recent.Cursor, cancellationToken);
+            if (recent is not null && recent.Cursor <= head && !takenDown && clock.GetUtcNow() - recent.MadeAt < settings.Value.SnapshotInterval)
                 return recent;
+            // Take-downs in a burst make one new snapshot, not one each: within the rebuild interval of the last build,
+            // the snapshot that holds them is withheld (or already swept), not served, and none is made yet.
+            if ((recent is null || takenDown) && _lastBuild.TryGetValue(format, out var built)
+                && clock.GetUtcNow() - built < settings.Value.SnapshotRebuildInterval)
+                throw new SnapshotWithheldException(settings.Value.SnapshotRebuildInterval - (clock.GetUtcNow() - built));
             // One build per format at a time, however often the feed moves: requests meanwhile wait for it.
             var build = _building.GetOrAdd(format, f => new Lazy<Task<Snapshot>>(() => BuildAsync(f, CancellationToken.None)));
             Snapshot made;
@@ -151,7 +165,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
         var removed = 0;
         var directories = new[] { Directory, LegacyDirectory }.Concat(await RecordedDirectoriesAsync(cancellationToken))
             .Where(System.IO.Directory.Exists).Distinct(StringComparer.Ordinal);
-        foreach (var path in directories.SelectMany(d => System.IO.Directory.EnumerateFiles(d, "dataset-*", SearchOption.AllDirectories)).ToList())
+        foreach (var path in directories.SelectMany(FilesIn).ToList())
         {
             if (!File.Exists(path)) continue; // went with its snapshot earlier in this sweep
             var name = Path.GetFileName(path);
@@ -172,6 +186,18 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
             logger.LogInformation("Removed snapshot file {File}: {Why}", name, why);
         }
         return removed;
+    }
+
+    static IEnumerable<string> FilesIn(string directory)
+    {
+        try
+        {
+            return System.IO.Directory.GetFiles(directory, "dataset-*", SearchOption.AllDirectories);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return []; // removed meanwhile, or not ours to read
+        }
     }
 
     /// <summary>A build writes its temporary file continuously; one untouched this long was abandoned.</summary>
@@ -246,6 +272,7 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
         await tx.CommitAsync(cancellationToken);
         File.Move(temporary, target, overwrite: true);
         await File.WriteAllTextAsync(target + ".count", records.ToString(), cancellationToken);
+        _lastBuild[format] = clock.GetUtcNow();
         logger.LogInformation("Snapshot {Format} at cursor {Cursor}: {Records} records", format, cursor, records);
         Prune(format);
         return new Snapshot(target, cursor, records, format, File.GetLastWriteTimeUtc(target + ".count"));
