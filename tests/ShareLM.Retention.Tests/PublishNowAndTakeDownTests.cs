@@ -78,4 +78,27 @@ public sealed class PublishNowAndTakeDownTests(LongHoldFixture fixture) : IClass
         Assert.Equal(["conversation_captured", "publication_requested", "conversation_published", "conversation_extended", "deletion_requested", "conversation_deleted"],
             (await fixture.EventsAsync(id)).Select(e => e.Type));
     }
+
+    [Fact]
+    public async Task An_erasure_stays_pending_while_an_older_transaction_holds_its_row_versions_and_settles_once_it_ends()
+    {
+        var contributor = await fixture.Ingest.RegisterAsync();
+        var id = Lifecycle.IdOf(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("vacuum-held")));
+        long Pending() => fixture.ScalarAsync("select count(*) from retention.pending_vacuum where conversation_id = $1", id).GetAwaiter().GetResult();
+
+        // A long transaction, as a snapshot export holds one: every row version it could see must stay for it.
+        await using var holder = await fixture.Environment.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var read = new Npgsql.NpgsqlCommand("select count(*) from sharelm.mt_events", holder, transaction)) await read.ExecuteScalarAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Ingest.SendAsync(contributor, HttpMethod.Delete, $"/v1/conversations/{id}")).StatusCode);
+        await fixture.WaitForEventAsync(id, "conversation_deleted", TimeSpan.FromSeconds(20));
+        Assert.Equal(1, Pending());
+        // Several vacuums (one a second in the tests) run meanwhile; none can remove what the transaction still sees.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Equal(1, Pending());
+
+        await transaction.RollbackAsync();
+        await Eventually.True(() => Task.FromResult(Pending() == 0), TimeSpan.FromSeconds(30), "a vacuum that removed every old row version");
+    }
 }

@@ -23,6 +23,8 @@ public static class TestSettings
         ["Ingest:RegistrationsPerMinutePerAddress"] = "1000000",
         ["Ingest:LegacyUploadsPerMinutePerAddress"] = "1000000",
         ["Catalog:ReleaseSecret"] = ReleaseSecret,
+        ["Retention:Erasure:VacuumDebounce"] = "00:00:00.200",
+        ["Retention:Erasure:VacuumRetryInterval"] = "00:00:01",
     };
 
     /// <summary>The same, with <paramref name="overrides"/> applied last.</summary>

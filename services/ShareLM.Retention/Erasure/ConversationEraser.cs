@@ -33,6 +33,8 @@ public sealed class ConversationEraser(IDocumentStore store, IDocumentSession se
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
         // (The deletion event appended below keeps its own trace header: the relay continues the trace from it.)
         session.QueueSqlCommand($"update {events} set correlation_id = null, causation_id = null, headers = null where stream_id = ? and type <> 'conversation_deleted'", id);
+        // Recorded with the erasure: the vacuum that follows must be seen to have removed the old row versions.
+        session.QueueSqlCommand($"insert into {VacuumRequests.PendingTable} (conversation_id) values (?) on conflict do nothing", id);
         if (context.Message.RequestedBy == Vocabulary.DeletedWithAccount)
             session.QueueSqlCommand($"update {events} set data = jsonb_set(data, '{{contributorId}}', to_jsonb(?::text)) where stream_id = ? and jsonb_exists(data, 'contributorId')",
                 Guid.Empty.ToString("D"), id);

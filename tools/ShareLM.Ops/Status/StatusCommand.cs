@@ -12,8 +12,11 @@ namespace ShareLM.Ops.Status;
 public sealed record ProjectionStatus(string Name, long Position, long Lag, DateTimeOffset? LastUpdated);
 public sealed record QueueStatus(string Name, long Messages, long Unacknowledged, long Consumers);
 public sealed record ScheduleStatus(long Pending, long Overdue, DateTimeOffset? NextDue);
+/// <summary>Erased conversations whose old row versions no vacuum has yet been seen to remove (Retention retries).</summary>
+public sealed record ErasureVacuumStatus(long Pending, DateTimeOffset? OldestErasure);
 public sealed record DeploymentStatus(long EventStoreHead, long FeedCursor, IReadOnlyList<ProjectionStatus> Projections,
-    IReadOnlyList<QueueStatus>? Queues, string? QueuesError, ScheduleStatus Schedules, IReadOnlyDictionary<string, long> Conversations);
+    IReadOnlyList<QueueStatus>? Queues, string? QueuesError, ScheduleStatus Schedules, IReadOnlyDictionary<string, long> Conversations,
+    ErasureVacuumStatus ErasureVacuum);
 
 /// <summary>
 /// <c>status</c>: event store head, position and lag of every projection and subscription, queue depths and
@@ -86,7 +89,16 @@ public static class StatusCommand
         {
             queuesError = $"RabbitMQ management API unreachable ({e.Message}); set RabbitMq__ManagementUrl";
         }
-        return new DeploymentStatus(progress.Head, feedCursor, projections, queues, queuesError, schedules, conversations);
+        var vacuum = new ErasureVacuumStatus(0, null);
+        try
+        {
+            await using var command = ops.Db.CreateCommand("select count(*), min(erased_at) from retention.pending_vacuum");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            vacuum = new ErasureVacuumStatus(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+        }
+        catch (PostgresException e) when (e.SqlState is "42P01" or "3F000") { }
+        return new DeploymentStatus(progress.Head, feedCursor, projections, queues, queuesError, schedules, conversations, vacuum);
     }
 
     static void Render(DeploymentStatus s)
@@ -107,5 +119,6 @@ public static class StatusCommand
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]scheduled messages[/] pending {s.Schedules.Pending:N0}, overdue {s.Schedules.Overdue:N0}, next due {s.Schedules.NextDue?.ToString("u") ?? "-"}");
         AnsiConsole.MarkupLineInterpolated($"[bold]conversations[/] {string.Join(", ", s.Conversations.Select(kv => $"{kv.Key} {kv.Value:N0}"))}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]erasures awaiting a clean vacuum[/] {s.ErasureVacuum.Pending:N0}{(s.ErasureVacuum.OldestErasure is { } oldest ? $" (oldest {oldest:u})" : "")}");
     }
 }
