@@ -34,11 +34,12 @@ done
 # A clean slate: the benchmark's own database and virtual host, dropped and created afresh.
 export SHARELM_DATABASE=sharelm_bench SHARELM_RABBITMQ_VHOST=sharelm-bench
 "$infra" install >&2
-"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT" >&2
-"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT" >&2
-psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+ensure_passwords
+"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT" "$state/postgres-password" >&2
+"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT" "$state/rabbitmq-password" >&2
+PGPASSWORD="$pg_password" psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
   -c "drop database if exists $SHARELM_DATABASE with (force)" -c "create database $SHARELM_DATABASE" >&2
-curl -fsS -u guest:guest -X DELETE "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$SHARELM_RABBITMQ_VHOST" >/dev/null 2>&1 || true
+curl -fsS -u "sharelm:$mq_password" -X DELETE "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$SHARELM_RABBITMQ_VHOST" >/dev/null 2>&1 || true
 export Ingest__ContributorRequestsPerMinute=100000000
 export Ingest__RegistrationsPerMinutePerAddress=100000
 dotnet build "$root/tools/ShareLM.Benchmarks/ShareLM.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2

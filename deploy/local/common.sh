@@ -25,6 +25,18 @@ service_port() {
   esac
 }
 
+# Passwords of our own for PostgreSQL and RabbitMQ in .local/, made once, readable by this user only.
+ensure_passwords() {
+  mkdir -p "$state"
+  local f
+  for f in postgres-password rabbitmq-password; do
+    if [ ! -s "$state/$f" ]; then (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/$f"); fi
+    chmod 600 "$state/$f"
+  done
+  pg_password=$(cat "$state/postgres-password")
+  mq_password=$(cat "$state/rabbitmq-password")
+}
+
 require_dotnet() {
   if ! command -v dotnet >/dev/null; then
     echo "The .NET 10 SDK is required (https://dot.net): 'dotnet' is not on PATH." >&2

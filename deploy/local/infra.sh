@@ -4,9 +4,15 @@
 #
 #   infra.sh install                                    install PostgreSQL 15+ and rabbitmq-server if missing
 #   infra.sh install-browser                            install Debian's Chromium (the extension's browser tests) if missing
-#   infra.sh postgres start <dir> <port>                initdb (first time) and start; prints nothing on success
+#   infra.sh postgres start <dir> <port> [password-file]   initdb (first time) and start; with a password file the
+#                                                       postgres user needs that password (scram), else trust
 #   infra.sh postgres stop  <dir>                       fast shutdown of the instance in <dir>
-#   infra.sh rabbitmq start <dir> <amqp-port> <mgmt-port> <dist-port> <epmd-port>
+#   infra.sh rabbitmq start <dir> <amqp-port> <mgmt-port> <dist-port> <epmd-port> [password-file]
+#                                                       with a password file, user "sharelm" with that password
+#                                                       replaces guest/guest
+#   A server counts as running when it answers (pg_isready, RabbitMQ's aliveness check), not when a recorded
+#   process exists: a dying launcher is stopped and the server started afresh. Everything listens on loopback
+#   only, epmd and the Erlang distribution port included.
 #   infra.sh rabbitmq stop  <dir>                       graceful stop of the broker and of its own epmd
 #   infra.sh free-port                                  prints a free loopback TCP port
 #   infra.sh alive <pidfile>                            exit 0 when the recorded process runs
@@ -90,8 +96,10 @@ free_port() {
   log "no free port found"; return 1
 }
 
+pg_ready() { "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$1" -t 2 >/dev/null 2>&1; }
+
 postgres_start() {
-  local dir=$1 port=$2 bin; bin=$(pg_bindir)
+  local dir=$1 port=$2 pwfile=${3:-} bin; bin=$(pg_bindir)
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   # The postgres user must be able to reach the data folder; when the checkout sits under a
@@ -108,7 +116,13 @@ postgres_start() {
   [ -L "$data" ] && data=$(readlink -f "$data")
   if [ ! -s "$data/PG_VERSION" ]; then
     mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres "$data"
-    as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    if [ -n "$pwfile" ]; then
+      local copy; copy=$(mktemp); cp "$pwfile" "$copy"; chmod 600 "$copy"; [ "$(id -u)" = 0 ] && chown postgres "$copy"
+      as_pg "$bin/initdb" -D "$data" -U postgres --auth=scram-sha-256 --pwfile="$copy" -E UTF8 --locale=C.UTF-8 >/dev/null
+      rm -f "$copy"
+    else
+      as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
     cat >> "$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 max_connections = 400
@@ -116,11 +130,29 @@ shared_buffers = 256MB
 unix_socket_directories = ''
 CONF
   fi
-  if [ -s "$data/postmaster.pid" ] && kill -0 "$(head -n1 "$data/postmaster.pid")" 2>/dev/null; then
+  if pg_ready "$port"; then
+    postgres_secure "$dir" "$data" "$port" "$pwfile"
     return 0
+  fi
+  # Not answering: a postmaster that is still there is stopped (or its stale pid file goes) before a fresh start.
+  if [ -s "$data/postmaster.pid" ] && kill -0 "$(head -n1 "$data/postmaster.pid")" 2>/dev/null; then
+    as_pg "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
   fi
   as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -o "-p $port" -w -t 60 start >/dev/null
   head -n1 "$data/postmaster.pid" > "$dir/postgres.pid"
+  postgres_secure "$dir" "$data" "$port" "$pwfile"
+}
+
+# A cluster made before it had a password (trust): the password is set and trust replaced by scram, once.
+postgres_secure() {
+  local dir=$1 data=$2 port=$3 pwfile=$4 bin; bin=$(pg_bindir)
+  [ -n "$pwfile" ] || return 0
+  grep -qE '^(local|host)[[:space:]].*[[:space:]]trust$' "$data/pg_hba.conf" || return 0
+  local password; password=$(cat "$pwfile")
+  psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+    -c "alter user postgres password '$password'" >/dev/null # hex, made by up.sh: nothing to quote
+  as_pg sed -i -E 's/[[:space:]]trust$/ scram-sha-256/' "$data/pg_hba.conf"
+  as_pg "$bin/pg_ctl" -D "$data" reload >/dev/null
 }
 
 postgres_stop() {
@@ -133,11 +165,22 @@ postgres_stop() {
   rm -f "$dir/postgres.pid"
 }
 
+rabbitmq_credentials() { # <password-file>: the user:password the management API and the check use
+  if [ -n "${1:-}" ]; then printf 'sharelm:%s' "$(cat "$1")"; else printf 'guest:guest'; fi
+}
+
+rabbitmq_alive() { # <mgmt-port> <user:password>
+  curl -fsS -m 5 -u "$2" "http://127.0.0.1:$1/api/aliveness-test/%2F" >/dev/null 2>&1
+}
+
 rabbitmq_start() {
-  local dir=$1 amqp=$2 mgmt=$3 dist=$4 epmd=$5
+  local dir=$1 amqp=$2 mgmt=$3 dist=$4 epmd=$5 pwfile=${6:-}
   mkdir -p "$dir/mnesia" "$dir/log" "$dir/home"
   dir=$(cd "$dir" && pwd)
-  if alive "$dir/rabbitmq.pid"; then return 0; fi
+  local credentials; credentials=$(rabbitmq_credentials "$pwfile")
+  if rabbitmq_alive "$mgmt" "$credentials"; then return 0; fi
+  # Not answering: whatever is left of an earlier broker (a launcher still dying after a kill) goes first.
+  if alive "$dir/rabbitmq.pid"; then stop_tree "$(cat "$dir/rabbitmq.pid")" 10; fi
   echo "[rabbitmq_management]." > "$dir/enabled_plugins"
   cat > "$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$amqp
@@ -150,7 +193,7 @@ CONF
   local erts; erts=$(erts_bindir)
   # Our own epmd on our own port, so that stopping it never disturbs anyone else's Erlang nodes.
   if ! alive "$dir/epmd.pid"; then
-    nohup "$erts/epmd" -port "$epmd" </dev/null >/dev/null 2>&1 &
+    ERL_EPMD_ADDRESS=127.0.0.1 nohup "$erts/epmd" -port "$epmd" -address 127.0.0.1 </dev/null >/dev/null 2>&1 &
     echo $! > "$dir/epmd.pid"
   fi
   local node="sharelm_${amqp}@localhost"
@@ -159,11 +202,22 @@ CONF
   env HOME="$dir/home" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
       RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" \
       RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS-+sbwt none +sbwtdcpu none +sbwtdio none}" \
+      ERL_EPMD_ADDRESS=127.0.0.1 \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="${RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS-+sbwt none +sbwtdcpu none +sbwtdio none} -kernel inet_dist_use_interface {127,0,0,1}" \
       nohup /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"$dir/log/console.log" 2>&1 &
   echo $! > "$dir/rabbitmq.pid"
   for _ in $(seq 1 240); do
-    if curl -fsS -u guest:guest "http://127.0.0.1:$mgmt/api/aliveness-test/%2F" >/dev/null 2>&1; then return 0; fi
+    if rabbitmq_alive "$mgmt" "$credentials"; then return 0; fi
+    # First start with a password file: its user replaces guest (who can still log in, on loopback, this once).
+    if [ -n "$pwfile" ] && rabbitmq_alive "$mgmt" guest:guest; then
+      local api="http://127.0.0.1:$mgmt/api"
+      curl -fsS -u guest:guest -X PUT -H 'content-type: application/json' "$api/users/sharelm" \
+        -d "{\"password\":\"$(cat "$pwfile")\",\"tags\":\"administrator\"}" >/dev/null
+      curl -fsS -u guest:guest -X PUT -H 'content-type: application/json' "$api/permissions/%2F/sharelm" \
+        -d '{"configure":".*","write":".*","read":".*"}' >/dev/null
+      curl -fsS -u "$credentials" -X DELETE "$api/users/guest" >/dev/null
+      continue
+    fi
     if ! alive "$dir/rabbitmq.pid"; then log "RabbitMQ exited; see $dir/log"; tail -n 20 "$dir/log/console.log" >&2 || true; return 1; fi
     sleep 0.5
   done

@@ -9,21 +9,24 @@ require_dotnet
 mkdir -p "$state/pids" "$state/logs"
 
 "$infra" install
-"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT"
-psql_admin() { psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+ensure_passwords
+"$infra" postgres start "$state/postgres" "$SHARELM_PG_PORT" "$state/postgres-password"
+psql_admin() { PGPASSWORD="$pg_password" psql -h 127.0.0.1 -p "$SHARELM_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 if [ "$(psql_admin -c "select 1 from pg_database where datname = '$SHARELM_DATABASE'")" != 1 ]; then
   psql_admin -c "create database \"$SHARELM_DATABASE\""
 fi
 echo "PostgreSQL  127.0.0.1:$SHARELM_PG_PORT (database $SHARELM_DATABASE)"
-"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT"
+"$infra" rabbitmq start "$state/rabbitmq" "$SHARELM_AMQP_PORT" "$SHARELM_RABBITMQ_MGMT_PORT" "$SHARELM_RABBITMQ_DIST_PORT" "$SHARELM_EPMD_PORT" "$state/rabbitmq-password"
 vhost_path=$(printf %s "$SHARELM_RABBITMQ_VHOST" | sed 's|/|%2F|g')
 if [ "$SHARELM_RABBITMQ_VHOST" != / ]; then
-  curl -fsS -u guest:guest -X PUT "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$vhost_path" >/dev/null
+  curl -fsS -u "sharelm:$mq_password" -X PUT "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/vhosts/$vhost_path" >/dev/null
+  curl -fsS -u "sharelm:$mq_password" -X PUT -H 'content-type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
+    "http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT/api/permissions/$vhost_path/sharelm" >/dev/null
 fi
-echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (virtual host $SHARELM_RABBITMQ_VHOST, management http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT, guest/guest)"
+echo "RabbitMQ    127.0.0.1:$SHARELM_AMQP_PORT (virtual host $SHARELM_RABBITMQ_VHOST, management http://127.0.0.1:$SHARELM_RABBITMQ_MGMT_PORT, user sharelm, password in .local/rabbitmq-password)"
 
-export ConnectionStrings__Postgres="postgresql://postgres@127.0.0.1:$SHARELM_PG_PORT/$SHARELM_DATABASE"
-export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$SHARELM_AMQP_PORT/$vhost_path"
+export ConnectionStrings__Postgres="postgresql://postgres:$pg_password@127.0.0.1:$SHARELM_PG_PORT/$SHARELM_DATABASE"
+export ConnectionStrings__RabbitMq="amqp://sharelm:$mq_password@127.0.0.1:$SHARELM_AMQP_PORT/$vhost_path"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 # The key of the public pseudonyms: one per deployment (a new secret is a new release).
 if [ ! -s "$state/release-secret" ]; then (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/release-secret"); fi
@@ -42,9 +45,16 @@ SHARELM_CATALOG_URL=http://127.0.0.1:$SHARELM_CATALOG_PORT
 SHARELM_RELEASE_SECRET=$Catalog__ReleaseSecret
 ENV
 
+# A service counts as running when it answers; one that does not (a supervisor left behind, a process that hangs)
+# is stopped and started afresh.
 to_start=()
 for s in "${services[@]}"; do
-  if "$infra" alive "$state/pids/$s.pid"; then echo "$s already running (pid $(cat "$state/pids/$s.pid"))"; else to_start+=("$s"); fi
+  if curl -fsS -m 3 "http://127.0.0.1:$(service_port "$s")/health/live" >/dev/null 2>&1; then
+    echo "$s already running"
+  else
+    if "$infra" alive "$state/pids/$s.pid"; then "$infra" stop-tree "$(cat "$state/pids/$s.pid")" 15; fi
+    to_start+=("$s")
+  fi
 done
 
 if [ ${#to_start[@]} -gt 0 ]; then

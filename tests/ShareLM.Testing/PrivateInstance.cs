@@ -27,6 +27,16 @@ public abstract class PrivateInstance : IAsyncDisposable
             throw new InvalidOperationException($"infra.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stdout}{await stderr}");
     }
 
+    /// <summary>A file holding <paramref name="password"/>, readable by its owner only, as up.sh keeps them.</summary>
+    protected string PasswordFile(string password)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, "password");
+        File.WriteAllText(path, password);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
     public abstract Task StartAsync();
     public abstract Task StopAsync();
 

@@ -6,10 +6,17 @@ public sealed class PrivatePostgres : PrivateInstance
 {
     readonly int _port = FreePort.Next();
 
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
-    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database}";
+    /// <summary>Set before a start, the postgres user needs this password (as up.sh's instance does); else trust.</summary>
+    public string? Password { get; set; }
 
-    public override Task StartAsync() => RunAsync("postgres", "start", Path.Combine(Directory, "postgres"), _port.ToString());
+    public int Port => _port;
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false{PasswordPart}";
+    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database}{PasswordPart}";
+    string PasswordPart => Password is null ? "" : $";Password={Password}";
+
+    public override Task StartAsync() => Password is null
+        ? RunAsync("postgres", "start", Path.Combine(Directory, "postgres"), _port.ToString())
+        : RunAsync("postgres", "start", Path.Combine(Directory, "postgres"), _port.ToString(), PasswordFile(Password));
 
     public override Task StopAsync() => RunAsync("postgres", "stop", Path.Combine(Directory, "postgres"));
 
