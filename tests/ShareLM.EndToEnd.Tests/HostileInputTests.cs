@@ -6,7 +6,7 @@ namespace ShareLM.EndToEnd.Tests;
 
 /// <summary>
 /// A corpus of malformed and hostile requests to every public endpoint. Each must get a 4xx problem
-/// response (never a 5xx); afterwards every service is still healthy and nothing was written.
+/// response (never a 5xx) within a second; afterwards every service is still healthy and nothing was written.
 /// </summary>
 public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper output) : IClassFixture<HostileFixture>
 {
@@ -200,6 +200,7 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
             // lets the client see that answer instead of a reset in the middle of its upload.
             if (probe.Body is { Length: > 1_000_000 }) request.Headers.ExpectContinue = true;
             HttpResponseMessage response;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 response = await clients[probe.Target].SendAsync(request);
@@ -209,6 +210,7 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
                 failures.Add($"{probe.Label}: connection failed ({e.Message})");
                 continue;
             }
+            if (clock.Elapsed > TimeSpan.FromSeconds(1)) failures.Add($"{probe.Label}: answered in {clock.ElapsedMilliseconds} ms");
             var status = (int)response.StatusCode;
             var type = response.Content.Headers.ContentType?.MediaType;
             if (status is < 400 or >= 500) failures.Add($"{probe.Label}: {status}");
