@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 using ShareLM.ServiceDefaults.Http;
