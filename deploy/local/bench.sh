@@ -7,7 +7,7 @@
 #                 PostgreSQL's own ceiling, and how soon the relay and Retention have caught up;
 #   2. the rest   with a 5-second hold: lifecycle lags, the scheduler with 100,000 pending, projection rebuild
 #                 and snapshot export over N conversations, import against PostgreSQL's COPY, peak memory, and
-#                 redaction of 1 MiB bodies made to be slow (in-process) against 1 MiB of prose.
+#                 redaction of 1 MiB bodies made to be slow (in-process, and sent to the gateway) against prose.
 # At the end it stops the services (start your own again with up.sh).
 #   deploy/local/bench.sh [ingest|lifecycle|scheduler|rebuild|import|memory|redaction …] [--conversations N] [--duration S]
 #                         [--concurrency C] [--warmup S]
@@ -26,9 +26,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#suites[@]} -gt 0 ] || suites=(ingest lifecycle scheduler rebuild import memory redaction)
-first=(); rest=(); inproc=()
+first=(); rest=()
 for s in "${suites[@]}"; do
-  case "$s" in ingest) first+=("$s") ;; redaction) inproc+=("$s") ;; *) rest+=("$s") ;; esac
+  case "$s" in ingest) first+=("$s") ;; *) rest+=("$s") ;; esac
 done
 
 # A clean slate: the benchmark's own database and virtual host, dropped and created afresh.
@@ -57,7 +57,4 @@ phase() { # hold, suites…
 }
 if [ ${#first[@]} -gt 0 ]; then phase 1.00:00:00 "${first[@]}"; fi
 if [ ${#rest[@]} -gt 0 ]; then phase 00:00:05 "${rest[@]}"; fi
-if [ ${#inproc[@]} -gt 0 ]; then # in-process, no stack
-  dotnet "$root/tools/ShareLM.Benchmarks/bin/Release/net10.0/sharelm-bench.dll" "${inproc[@]}" --results "$results" >/dev/null
-fi
 cat "$results"

@@ -49,6 +49,14 @@ public class StackFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
+    public async Task<string?> ScalarTextAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await Environment.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     public Task<long> EventCountAsync() => ScalarAsync("select count(*) from sharelm.mt_events");
 
     public Task<long> EventCountAsync(Guid stream) => ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1", stream);

@@ -21,8 +21,7 @@ if (unknown.Count > 0)
     Console.Error.WriteLine($"unknown suite(s): {string.Join(", ", unknown)}; the suites are {string.Join(", ", all)}");
     return 2;
 }
-// The redaction suite runs in-process and needs no stack, so no settings either.
-var settings = suites.All(s => s.Equals("redaction", StringComparison.OrdinalIgnoreCase)) ? null! : BenchSettings.FromEnvironment(Option("--conversations", 1_000_000), TimeSpan.FromSeconds(Option("--duration", 30)),
+var settings = BenchSettings.FromEnvironment(Option("--conversations", 1_000_000), TimeSpan.FromSeconds(Option("--duration", 30)),
     Option("--concurrency", 64), TimeSpan.FromSeconds(Option("--warmup", 60)));
 var results = new System.Text.Json.Nodes.JsonObject
 {
@@ -48,7 +47,7 @@ foreach (var suite in all.Where(suites.Contains))
             "rebuild" => await StoreBenchmarks.RebuildAndSnapshotAsync(settings),
             "import" => await StoreBenchmarks.ImportAsync(settings),
             "memory" => ServiceMemory.Read(settings),
-            "redaction" => RedactionBenchmark.Run(),
+            "redaction" => await RedactionBenchmark.RunAsync(settings),
             _ => throw new InvalidOperationException(),
         }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
     }

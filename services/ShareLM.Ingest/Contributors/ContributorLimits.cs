@@ -20,8 +20,16 @@ public sealed class ContributorLimits(IOptions<IngestOptions> settings) : IDispo
     readonly PartitionedRateLimiter<string> _contributors = PartitionedRateLimiter.Create<string, string>(id =>
         RateLimitPartition.GetTokenBucketLimiter(id, _ => PerMinute(settings.Value.ContributorRequestsPerMinute)));
 
+    // A fixed window, whose permits are whole: a token bucket refills continuously, and its fraction of a token would
+    // let the check below admit a lookup it then could not count.
     readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetTokenBucketLimiter(address, _ => PerMinute(settings.Value.FailedAuthenticationsPerMinutePerAddress)));
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, settings.Value.FailedAuthenticationsPerMinutePerAddress),
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
 
     /// <summary>A request of this contributor: null when it may go on, else the 429 to answer.</summary>
     public IResult? Admit(Guid contributorId, HttpContext http) => Refusal(_contributors.AttemptAcquire(contributorId.ToString("N")), http);
