@@ -48,6 +48,26 @@ public static class CatalogApp
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddHostedService<SnapshotSweep>();
         builder.Services.AddSingleton<StatsService>();
+        builder.Services.AddApiDocumentation("ShareLM Catalog",
+            "The public ShareLM dataset: its change feed, records, snapshots (JSONL, Parquet), stats and dataset card. No authentication.",
+            o => o.AddSchemaTransformer((schema, context, _) =>
+            {
+                // Public records are written in the dataset's own snake_case (PublicRecord.Json), not the API's camelCase.
+                if (context.JsonTypeInfo.Type.Name.StartsWith("Public", StringComparison.Ordinal)
+                    && context.JsonTypeInfo.Type.Namespace == typeof(PublicRecord).Namespace && schema.Properties is { Count: > 0 } properties)
+                {
+                    var renamed = properties.ToDictionary(p => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), p => p.Value);
+                    properties.Clear();
+                    foreach (var (name, value) in renamed) properties[name] = value;
+                    if (schema.Required is { Count: > 0 } required)
+                    {
+                        var names = required.Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName).ToList();
+                        required.Clear();
+                        foreach (var name in names) required.Add(name);
+                    }
+                }
+                return Task.CompletedTask;
+            }));
 
         builder.AddShareLMEventStore(ServiceName, (options, services) =>
             {
@@ -72,9 +92,10 @@ public static class CatalogApp
         app.UseKnownProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").ProducesServiceProblems();
         v1.MapFeed().MapRecords().MapSnapshots().MapStats().MapDatasetCard();
         app.MapDefaultEndpoints();
+        app.MapApiDocumentation();
         return app;
     }
 }

@@ -37,6 +37,9 @@ public static class IngestApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(ServiceName, DefaultUrl);
+        builder.Services.AddApiDocumentation("ShareLM Ingest",
+            "The gateway contributors' browser extensions call: registration, capture, ratings, publish now, deletion, export. " +
+            "Every call but registration needs Authorization: Bearer <token>. Errors are RFC 7807 problems.");
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<WriterOptions>().BindConfiguration(WriterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConversationWriter>();
@@ -89,9 +92,9 @@ public static class IngestApp
         app.UseRateLimiter();
         app.Use(CountRejections);
 
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").ProducesServiceProblems();
         v1.MapGroup("").MapRegistration();
-        v1.MapGroup("")
+        v1.MapGroup("").ProducesAuthenticationProblems()
             .AddEndpointFilter<ContributorAuthentication>()
             .MapCapture()
             .MapRatings()
@@ -101,6 +104,7 @@ public static class IngestApp
             .MapContributor();
         app.MapLegacyUpload();
         app.MapDefaultEndpoints();
+        app.MapApiDocumentation();
         return app;
     }
 

@@ -12,7 +12,8 @@ public static class DatasetCardEndpoint
     public static RouteGroupBuilder MapDatasetCard(this RouteGroupBuilder group)
     {
         group.MapGet("/dataset-card", async (StatsService stats, IOptions<CatalogOptions> settings, CancellationToken ct) =>
-            Results.Text(Render(await stats.GetAsync(ct), settings.Value.Licence), "text/markdown", Encoding.UTF8));
+            Results.Text(Render(await stats.GetAsync(ct), settings.Value.Licence), "text/markdown", Encoding.UTF8))
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown").WithSummary("A dataset card (Markdown) for the current release");
         return group;
     }
 

@@ -24,7 +24,8 @@ public static class FeedEndpoint
 
     public static RouteGroupBuilder MapFeed(this RouteGroupBuilder group)
     {
-        group.MapGet("/feed", ReadAsync).Produces(200, contentType: "application/x-ndjson");
+        group.MapGet("/feed", ReadAsync).Produces(200, contentType: "application/x-ndjson").ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The change feed after a cursor: one NDJSON line per upsert (with the record) or delete");
         return group;
     }
 

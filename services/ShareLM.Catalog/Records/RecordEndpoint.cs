@@ -9,7 +9,8 @@ public static class RecordEndpoint
 {
     public static RouteGroupBuilder MapRecords(this RouteGroupBuilder group)
     {
-        group.MapGet("/records/{id}", GetAsync);
+        group.MapGet("/records/{id}", GetAsync).Produces<PublicRecord>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).WithSummary("One public record");
         return group;
     }
 

@@ -13,8 +13,10 @@ public static class SnapshotEndpoints
 
     public static RouteGroupBuilder MapSnapshots(this RouteGroupBuilder group)
     {
-        group.MapGet("/dataset.jsonl", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Jsonl, ct));
-        group.MapGet("/dataset.parquet", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Parquet, ct));
+        group.MapGet("/dataset.jsonl", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Jsonl, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson").WithSummary("The whole dataset as JSON lines, as of X-Feed-Cursor");
+        group.MapGet("/dataset.parquet", (HttpContext http, SnapshotStore store, CancellationToken ct) => ServeAsync(http, store, SnapshotFormat.Parquet, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.apache.parquet").WithSummary("The whole dataset as Parquet, as of X-Feed-Cursor");
         return group;
     }
 

@@ -95,7 +95,8 @@ public static class StatsEndpoint
 {
     public static RouteGroupBuilder MapStats(this RouteGroupBuilder group)
     {
-        group.MapGet("/stats", async (StatsService stats, CancellationToken ct) => TypedResults.Ok(await stats.GetAsync(ct)));
+        group.MapGet("/stats", async (StatsService stats, CancellationToken ct) => TypedResults.Ok(await stats.GetAsync(ct)))
+            .WithSummary("Totals and public counts by model, source, language, rating and day");
         return group;
     }
 }

@@ -5,6 +5,7 @@ using ShareLM.Events;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Telemetry;
 
@@ -16,7 +17,9 @@ public static class CaptureEndpoint
 {
     public static RouteGroupBuilder MapCapture(this RouteGroupBuilder group)
     {
-        group.MapPost("/conversations", CaptureAsync).WithName("CaptureConversation");
+        group.MapPost("/conversations", CaptureAsync).WithName("CaptureConversation").AcceptsJson<CaptureRequest>()
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Capture a conversation, or a new revision of one (the whole conversation each time)");
         return group;
     }
 

@@ -5,6 +5,7 @@ using ShareLM.Events;
 using ShareLM.Ingest.Deletion;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Contributors;
@@ -24,14 +25,15 @@ public static class ContributorEndpoints
     /// <summary>Registration is the one /v1 call without a token.</summary>
     public static RouteGroupBuilder MapRegistration(this RouteGroupBuilder group)
     {
-        group.MapPost("/contributors", RegisterAsync).RequireRateLimiting(RegistrationRateLimit);
+        group.MapPost("/contributors", RegisterAsync).RequireRateLimiting(RegistrationRateLimit).AcceptsJson<RegisterContributor>()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).WithSummary("Register: consent, optional demographics; answers the token once");
         return group;
     }
 
     public static RouteGroupBuilder MapContributor(this RouteGroupBuilder group)
     {
-        group.MapPost("/me/token", RotateAsync);
-        group.MapDelete("/me", DeleteAccountAsync);
+        group.MapPost("/me/token", RotateAsync).WithSummary("Rotate the token: the old one stops working at once");
+        group.MapDelete("/me", DeleteAccountAsync).WithSummary("Delete the account and erase every conversation");
         return group;
     }
 

@@ -26,7 +26,8 @@ public static class DeletionEndpoint
 {
     public static RouteGroupBuilder MapDeletion(this RouteGroupBuilder group)
     {
-        group.MapDelete("/conversations/{id:guid}", DeleteAsync);
+        group.MapDelete("/conversations/{id:guid}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Withdraw a conversation: never published if held, taken down and erased if public");
         return group;
     }
 

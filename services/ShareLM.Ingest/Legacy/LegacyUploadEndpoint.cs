@@ -5,6 +5,7 @@ using ShareLM.Events;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Legacy;
@@ -39,7 +40,9 @@ public static class LegacyUploadEndpoint
 
     public static IEndpointRouteBuilder MapLegacyUpload(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/endpoint", UploadAsync).RequireRateLimiting(RateLimit);
+        routes.MapPost("/api/endpoint", UploadAsync).RequireRateLimiting(RateLimit).AcceptsJson<LegacyUpload>().Produces<LegacyAnswer>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesServiceProblems().WithSummary("The original ShareLM extension's upload, unchanged");
         return routes;
     }
 

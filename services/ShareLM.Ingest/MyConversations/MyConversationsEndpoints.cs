@@ -34,9 +34,9 @@ public static class MyConversationsEndpoints
 
     public static RouteGroupBuilder MapMyConversations(this RouteGroupBuilder group)
     {
-        group.MapGet("/conversations", ListAsync);
-        group.MapGet("/conversations/{id:guid}", GetAsync);
-        group.MapGet("/me/export", ExportAsync);
+        group.MapGet("/conversations", ListAsync).ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("My conversations, newest first");
+        group.MapGet("/conversations/{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One of my conversations, with its content");
+        group.MapGet("/me/export", ExportAsync).WithSummary("Everything held about me");
         return group;
     }
 

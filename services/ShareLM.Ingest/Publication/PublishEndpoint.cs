@@ -23,7 +23,8 @@ public static class PublishEndpoint
 
     public static RouteGroupBuilder MapPublication(this RouteGroupBuilder group)
     {
-        group.MapPost("/conversations/{id:guid}/publish", PublishAsync);
+        group.MapPost("/conversations/{id:guid}/publish", PublishAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone).WithSummary("Publish now, ending the hold");
         return group;
     }
 

@@ -6,6 +6,7 @@ using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Streams;
+using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Ingest.Ratings;
@@ -19,7 +20,8 @@ public static class RatingEndpoint
 {
     public static RouteGroupBuilder MapRatings(this RouteGroupBuilder group)
     {
-        group.MapPut("/conversations/{id:guid}/rating", RateAsync);
+        group.MapPut("/conversations/{id:guid}/rating", RateAsync).AcceptsJson<RateConversation>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone).WithSummary("Rate the conversation and its responses (a new revision: the hold restarts)");
         return group;
     }
 
