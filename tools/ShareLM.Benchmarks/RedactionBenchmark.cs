@@ -54,8 +54,11 @@ public static class RedactionBenchmark
             var content = text.ToString();
             var messages = Enumerable.Range(0, 5).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content }).ToArray();
             var capture = await Send("/v1/conversations", new { conversationId = $"bench-{run}-{name}", messages }, true);
-            var legacy = await Send("/api/endpoint", new { conversation_id = $"bench-{run}-{name}", user_id = $"bench-{run}", user_msgs = new[] { content, content, content },
-                bot_msgs = new[] { content, content }, page_url = "https://example.hf.space/", user_metadata = new { } }, false);
+            var legacy = await Send("/api/endpoint", new
+            {
+                conversation_id = $"bench-{run}-{name}", user_id = $"bench-{run}", user_msgs = new[] { content, content, content },
+                bot_msgs = new[] { content, content }, page_url = "https://example.hf.space/", user_metadata = new { }
+            }, false);
             return (capture.Ms, legacy.Ms, Math.Max(capture.Status, legacy.Status));
         }
         await Both("warm-up", Prose);
@@ -69,8 +72,11 @@ public static class RedactionBenchmark
             rows.Add(new { body = name, capture_ms = Math.Round(capture), legacy_ms = Math.Round(legacy), worst_status = status });
             Measure.Progress($"redaction over HTTP: {name,-22} capture {capture,6:0} ms, legacy {legacy,6:0} ms ({status})");
         }
-        return new { prose_capture_ms = Math.Round(baseline.Capture), prose_legacy_ms = Math.Round(baseline.Legacy), slowest_ms = Math.Round(slowest),
-            ratio_slowest_to_prose = Math.Round(slowest / Math.Max(baseline.Capture, baseline.Legacy), 2), target = "every answer under 1,000 ms", bodies = rows };
+        return new
+        {
+            prose_capture_ms = Math.Round(baseline.Capture), prose_legacy_ms = Math.Round(baseline.Legacy), slowest_ms = Math.Round(slowest),
+            ratio_slowest_to_prose = Math.Round(slowest / Math.Max(baseline.Capture, baseline.Legacy), 2), target = "every answer under 1,000 ms", bodies = rows
+        };
     }
 
     public static object Run()
