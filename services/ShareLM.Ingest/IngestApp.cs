@@ -44,6 +44,8 @@ public static class IngestApp
         builder.Services.AddOptions<WriterOptions>().BindConfiguration(WriterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConversationWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationWriter>());
+        builder.Services.AddSingleton<AccountDeletions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountDeletions>());
         builder.Services.AddSingleton<ContributorLookup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContributorLookup>());
         builder.Services.AddScoped<ContributorAuthentication>();

@@ -1,10 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShareLM.Conversations;
-using ShareLM.Events;
-using ShareLM.Ingest.Deletion;
 using ShareLM.Ingest.Http;
-using ShareLM.Ingest.Streams;
 using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
@@ -80,8 +77,6 @@ public static class ContributorEndpoints
         return TypedResults.Ok(new TokenRotated(token));
     }
 
-    const int AccountDeletionParallelism = 64;
-
     /// <summary>
     /// Deletes the account. First the account is marked as being deleted (its token stops working, and the writer
     /// refuses to create a conversation for it from then on: see ConversationWriter), then every conversation is
@@ -89,7 +84,7 @@ public static class ContributorEndpoints
     /// capture racing the deletion either commits first and is listed, or is refused.
     /// </summary>
     static async Task<Results<Accepted<AccountDeletion>, ProblemHttpResult>> DeleteAccountAsync(
-        HttpContext http, IDocumentSession session, ConversationWriter writer, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, IDocumentSession session, AccountDeletions deletions, TimeProvider clock, CancellationToken cancellationToken)
     {
         var current = ContributorAuthentication.Current(http);
         var contributor = await session.LoadAsync<Contributor>(current.Id, cancellationToken);
@@ -102,22 +97,8 @@ public static class ContributorEndpoints
             await session.SaveChangesAsync(cancellationToken);
         }
         // From here on the token no longer works, so no later request could finish the job: it is not cut short when
-        // the client goes away.
-        var finishing = CancellationToken.None;
-        var ids = await session.Query<ConversationState>()
-            .Where(c => c.ContributorId == current.Id)
-            .Select(c => c.Id)
-            .ToListAsync(finishing);
-        var deleted = 0;
-        // Many at once, so that the writer commits them in a few group commits rather than one after another.
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = AccountDeletionParallelism, CancellationToken = finishing },
-            async (id, ct) =>
-            {
-                var result = await writer.WriteAsync(id, DeletionDecisions.Withdraw(current.Id, Vocabulary.DeletedWithAccount), ct);
-                if (result.Decision is Decision.Append) Interlocked.Increment(ref deleted);
-            });
-        session.Delete<Contributor>(current.Id);
-        await session.SaveChangesAsync(finishing);
+        // the client goes away (and if this process dies, AccountDeletions finishes it).
+        var deleted = await deletions.FinishAsync(current.Id, CancellationToken.None);
         return TypedResults.Accepted("/v1/me", new AccountDeletion(current.Id, deleted));
     }
 

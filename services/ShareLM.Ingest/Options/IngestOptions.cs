@@ -23,4 +23,8 @@ public sealed class IngestOptions
 
     [Range(1, int.MaxValue)]
     public int LegacyUploadsPerMinutePerAddress { get; set; } = 120;
+
+    /// <summary>How often, and how long after its start, an account deletion left unfinished (a crash) is finished.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AccountDeletionSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
