@@ -41,20 +41,16 @@ public class StackFixture : IAsyncLifetime
         await Environment.DisposeAsync();
     }
 
-    public async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        await using var connection = await Environment.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
+    public async Task<long> ScalarAsync(string sql, params object[] parameters) => Convert.ToInt64(await QueryScalarAsync(sql, parameters));
 
-    public async Task<string?> ScalarTextAsync(string sql, params object[] parameters)
+    public async Task<string?> ScalarTextAsync(string sql, params object[] parameters) => await QueryScalarAsync(sql, parameters) as string;
+
+    async Task<object?> QueryScalarAsync(string sql, object[] parameters)
     {
         await using var connection = await Environment.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return await command.ExecuteScalarAsync() as string;
+        return await command.ExecuteScalarAsync();
     }
 
     public Task<long> EventCountAsync() => ScalarAsync("select count(*) from sharelm.mt_events");
