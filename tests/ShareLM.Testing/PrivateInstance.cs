@@ -44,10 +44,11 @@ public abstract class PrivateInstance : IAsyncDisposable
     {
         try { await StopAsync(); } catch { }
         // Where the postgres user cannot reach our folder (a private temp directory), infra.sh keeps PostgreSQL's data
-        // in /var/tmp and links it from here: that goes too.
-        var data = new DirectoryInfo(Path.Combine(Directory, "data"));
-        if (data.LinkTarget is { } target && Path.GetFileName(target).StartsWith("sharelm-pg.", StringComparison.Ordinal))
-            try { System.IO.Directory.Delete(target, recursive: true); } catch { }
+        // in /var/tmp and links it from the instance's folder (<ours>/postgres/data): that goes too.
+        if (System.IO.Directory.Exists(Directory))
+            foreach (var link in new DirectoryInfo(Directory).EnumerateDirectories("data", SearchOption.AllDirectories))
+                if (link.LinkTarget is { } target && Path.GetFileName(target).StartsWith("sharelm-pg.", StringComparison.Ordinal))
+                    try { System.IO.Directory.Delete(target, recursive: true); } catch { }
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch { }
     }
 }
