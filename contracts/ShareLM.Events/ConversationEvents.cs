@@ -103,8 +103,10 @@ public sealed record ConversationRated(
 /// <summary>The contributor asked to publish the given revision now, ending its hold.</summary>
 public sealed record PublicationRequested(Guid ConversationId, int Revision, DateTimeOffset RequestedAt) : IConversationEvent;
 
-/// <summary>The revision became public, because its hold ended or publication was requested.</summary>
-public sealed record ConversationPublished(Guid ConversationId, int Revision, DateTimeOffset PublishedAt, string Reason) : IConversationEvent;
+/// <summary>The revision became public, because its hold ended or publication was requested. <paramref name="Language"/>
+/// is the language its user turns were found to be in when published (ISO 639-1 or "und"), so that replaying the
+/// streams never has to detect it again; null in events written before it was recorded.</summary>
+public sealed record ConversationPublished(Guid ConversationId, int Revision, DateTimeOffset PublishedAt, string Reason, string? Language = null) : IConversationEvent;
 
 /// <summary>Withdrawal by the contributor, the contributor's account deletion, or an operator's take-down.
 /// From this event on the conversation is never published again.</summary>

@@ -19,4 +19,20 @@ public static class Vocabulary
     public const string RoleUser = "user";
     public const string RoleAssistant = "assistant";
     public const string RoleSystem = "system";
+
+    /// <summary>What redaction puts in place of an identifier, "[KIND]": in stored text and public records alike.</summary>
+    public static class Redacted
+    {
+        public const string Email = "EMAIL";
+        public const string Phone = "PHONE";
+        public const string Ssn = "SSN";
+        public const string IPv4 = "IPV4";
+        public const string IPv6 = "IPV6";
+        public const string Mac = "MAC";
+        public const string CreditCard = "CREDIT_CARD";
+        public const string Iban = "IBAN";
+        public const string Secret = "SECRET";
+
+        public static IReadOnlyList<string> Kinds { get; } = [Email, Phone, Ssn, IPv4, IPv6, Mac, CreditCard, Iban, Secret];
+    }
 }

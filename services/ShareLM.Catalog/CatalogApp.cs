@@ -3,6 +3,7 @@ using JasperFx.Events.Projections;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ShareLM.Catalog.DatasetCard;
+using ShareLM.Catalog.Explorer;
 using ShareLM.Catalog.Feed;
 using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
@@ -48,6 +49,10 @@ public static class CatalogApp
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddHostedService<SnapshotSweep>();
         builder.Services.AddSingleton<StatsService>();
+        builder.Services.AddSingleton<ExplorerQueries>();
+        builder.Services.AddRazorComponents();
+        // Pages hold text in every script: written as it is (still HTML-escaped), not as character references.
+        builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddApiDocumentation("ShareLM Catalog",
             "The public ShareLM dataset: its change feed, records, snapshots (JSONL, Parquet), stats and dataset card. No authentication.",
             o => o.AddSchemaTransformer((schema, context, _) =>
@@ -94,6 +99,7 @@ public static class CatalogApp
         app.UseStatusCodePages();
         var v1 = app.MapGroup("/v1").ProducesServiceProblems();
         v1.MapFeed().MapRecords().MapSnapshots().MapStats().MapDatasetCard();
+        app.MapExplorer();
         app.MapDefaultEndpoints();
         app.MapApiDocumentation();
         return app;

@@ -34,6 +34,7 @@ public static class RetentionApp
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();
         builder.Services.AddHostedService<SchedulerMetrics>();
+        builder.Services.AddHostedService<LanguageModelWarmup>();
         builder.Services.AddSingleton<PublicationScheduling>();
         builder.Services.AddSingleton<HoldReconciler>();
         builder.Services.AddHostedService<PeriodicHoldReconciliation>();

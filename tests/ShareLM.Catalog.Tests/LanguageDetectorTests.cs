@@ -1,37 +1,47 @@
-using ShareLM.Catalog.Language;
+using System.Globalization;
+using System.Text;
+using ShareLM.Conversations.Language;
+using Xunit.Abstractions;
 
 namespace ShareLM.Catalog.Tests;
 
-public sealed class LanguageDetectorTests
+public sealed class LanguageDetectorTests(ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData("en", "Can you help me write a cover letter for a job application? I want it to sound professional.")]
-    [InlineData("en", "What is the difference between a list and a tuple in Python, and when should I use each?")]
-    [InlineData("es", "¿Puedes explicarme cómo funciona la fotosíntesis en las plantas? Necesito un resumen para mi clase.")]
-    [InlineData("fr", "Peux-tu m'aider à écrire une lettre de motivation pour un stage dans une entreprise de logiciels ?")]
-    [InlineData("de", "Kannst du mir bitte erklären, wie die Photosynthese bei Pflanzen funktioniert? Ich brauche das für die Schule.")]
-    [InlineData("it", "Mi puoi spiegare come funziona la fotosintesi nelle piante? Ho bisogno di un riassunto per la scuola.")]
-    [InlineData("pt", "Você pode me explicar como funciona a fotossíntese nas plantas? Preciso de um resumo para a escola.")]
-    [InlineData("nl", "Kun jij mij uitleggen hoe fotosynthese werkt bij planten? Ik heb het nodig voor een werkstuk op school.")]
-    [InlineData("pl", "Czy możesz mi wyjaśnić, jak działa fotosynteza u roślin? Potrzebuję tego do szkoły, proszę.")]
-    [InlineData("tr", "Bana bitkilerde fotosentezin nasıl çalıştığını açıklar mısın? Okul için bir özet lazım, lütfen.")]
-    [InlineData("sv", "Kan du förklara hur fotosyntesen fungerar hos växter? Jag behöver det för en uppgift i skolan.")]
-    [InlineData("id", "Bisakah kamu menjelaskan bagaimana fotosintesis bekerja pada tumbuhan? Saya perlu ringkasan untuk sekolah.")]
-    [InlineData("vi", "Bạn có thể giải thích cách quang hợp hoạt động ở thực vật không? Tôi cần một bản tóm tắt cho lớp học.")]
-    [InlineData("ru", "Можешь объяснить, как работает фотосинтез у растений? Мне нужно краткое изложение для школы.")]
-    [InlineData("uk", "Чи можеш ти пояснити, як працює фотосинтез у рослин? Мені потрібен короткий виклад для школи.")]
-    [InlineData("zh", "你能解释一下植物的光合作用是如何进行的吗？我需要为学校写一个总结。")]
-    [InlineData("ja", "植物の光合成がどのように働くのか説明してもらえますか？学校のために要約が必要です。")]
-    [InlineData("ko", "식물의 광합성이 어떻게 작동하는지 설명해 줄 수 있나요? 학교 과제로 요약이 필요해요.")]
-    [InlineData("ar", "هل يمكنك أن تشرح لي كيف تعمل عملية التمثيل الضوئي في النباتات؟ أحتاج إلى ملخص للمدرسة.")]
-    [InlineData("fa", "آیا می‌توانی توضیح بدهی که فتوسنتز در گیاهان چگونه کار می‌کند؟ برای مدرسه یک خلاصه لازم دارم.")]
-    [InlineData("he", "אתה יכול להסביר לי איך עובדת הפוטוסינתזה בצמחים? אני צריך סיכום לבית הספר.")]
-    [InlineData("hi", "क्या आप समझा सकते हैं कि पौधों में प्रकाश संश्लेषण कैसे काम करता है? मुझे स्कूल के लिए सारांश चाहिए।")]
-    [InlineData("el", "Μπορείς να μου εξηγήσεις πώς λειτουργεί η φωτοσύνθεση στα φυτά; Χρειάζομαι μια περίληψη για το σχολείο.")]
-    [InlineData("th", "คุณช่วยอธิบายได้ไหมว่าการสังเคราะห์ด้วยแสงในพืชทำงานอย่างไร ฉันต้องการสรุปสำหรับโรงเรียน")]
-    public void Detects_the_major_languages(string expected, string text)
+    /// <summary>Turns of at least this many characters must be tagged right; shorter ones may be <c>und</c>.</summary>
+    const int ScoredLength = 20;
+
+    static readonly string LabeledSet = Path.Combine(AppContext.BaseDirectory, "Language", "labeled-turns.tsv");
+
+    public static IReadOnlyList<(string Language, string Text)> Labeled() =>
+        [.. File.ReadLines(LabeledSet).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('\t', 2)).Select(p => (p[0], p[1]))];
+
+    [Fact]
+    public void Tags_the_labeled_turns_at_least_95_percent_right_from_20_characters()
     {
-        Assert.Equal(expected, LanguageDetector.Detect(text));
+        var set = Labeled();
+        Assert.True(set.Count >= 300, $"the labeled set has {set.Count} turns");
+        Assert.True(set.Select(t => t.Language).Distinct().Count() >= 30);
+
+        var results = set.Select(t => (t.Language, t.Text, Tagged: LanguageDetector.Detect(t.Text), Scored: t.Text.Length >= ScoredLength)).ToList();
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"{"lang",-5} {"≥20 right",10} {"<20 right",10} {"<20 und",8}");
+        foreach (var language in results.GroupBy(r => r.Language).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var scored = language.Where(r => r.Scored).ToList();
+            var brief = language.Where(r => !r.Scored).ToList();
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"{language.Key,-5} {scored.Count(r => r.Tagged == r.Language),6}/{scored.Count,-3} {brief.Count(r => r.Tagged == r.Language),6}/{brief.Count,-3} {brief.Count(r => r.Tagged == LanguageDetector.Undetermined),8}");
+        }
+        var scoredAll = results.Where(r => r.Scored).ToList();
+        var accuracy = (double)scoredAll.Count(r => r.Tagged == r.Language) / scoredAll.Count;
+        var briefAll = results.Where(r => !r.Scored).ToList();
+        report.AppendLine(CultureInfo.InvariantCulture, $"turns of {ScoredLength}+ characters: {accuracy:F3} right ({scoredAll.Count} turns); shorter: " +
+            $"{briefAll.Count(r => r.Tagged == r.Language)} right, {briefAll.Count(r => r.Tagged == LanguageDetector.Undetermined)} und, " +
+            $"{briefAll.Count(r => r.Tagged != r.Language && r.Tagged != LanguageDetector.Undetermined)} wrong of {briefAll.Count}");
+        foreach (var miss in results.Where(r => r.Tagged != r.Language))
+            report.AppendLine(CultureInfo.InvariantCulture, $"  {miss.Language} tagged {miss.Tagged}: {miss.Text}");
+        output.WriteLine(report.ToString());
+        Assert.True(accuracy >= 0.95, report.ToString());
     }
 
     [Theory]
@@ -39,17 +49,33 @@ public sealed class LanguageDetectorTests
     [InlineData("   ")]
     [InlineData("42")]
     [InlineData("ok")]
-    [InlineData("for (int i = 0; i < n; i++) { x[i] = y[i] * 2; }")]
-    [InlineData("SELECT id, name FROM users WHERE id = 7")]
-    [InlineData("https://example.com/a/b?c=d")]
-    public void Says_und_when_unsure(string text)
+    [InlineData("?!")]
+    public void Says_und_when_there_is_too_little_text(string text)
     {
         Assert.Equal(LanguageDetector.Undetermined, LanguageDetector.Detect(text));
     }
 
     [Fact]
-    public void Uses_only_the_user_turns_it_is_given()
+    public void Reads_only_the_user_turns_it_is_given()
     {
         Assert.Equal("de", LanguageDetector.Detect(["Wie spät ist es in Berlin und was ist das Wetter heute?", "Und morgen?"]));
+    }
+
+    [Fact]
+    public void Reads_a_bounded_sample_of_a_long_conversation()
+    {
+        // The first turns decide: a megabyte of other text after them is never read.
+        var turns = new[] { "Kannst du mir bitte erklären, wie die Photosynthese bei Pflanzen funktioniert?", new string('x', 1 << 20) };
+        Assert.Equal("de", LanguageDetector.Detect(turns));
+    }
+
+    [Fact]
+    public void Can_be_used_from_many_threads_at_once()
+    {
+        var set = Labeled().Where(t => t.Text.Length >= ScoredLength).ToList();
+        var alone = set.Select(t => LanguageDetector.Detect(t.Text)).ToList();
+        var together = new string[set.Count];
+        Parallel.For(0, set.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => together[i] = LanguageDetector.Detect(set[i].Text));
+        Assert.Equal(alone, together);
     }
 }

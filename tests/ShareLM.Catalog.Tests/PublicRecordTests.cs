@@ -75,7 +75,8 @@ public sealed class PublicRecordTests
     {
         var stats = new ShareLM.Catalog.Stats.DatasetStats(1, 1, new ShareLM.Catalog.Stats.Totals(0, 1, 0),
             new Dictionary<string, long> { ["evil](https://x.example) | <img src=x onerror=alert(1)>\n| injected | row"] = 1 },
-            new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(), DateTimeOffset.UnixEpoch);
+            new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(), new Dictionary<string, long>(),
+            new Dictionary<string, IReadOnlyDictionary<string, long>>(), new Dictionary<string, long>(), DateTimeOffset.UnixEpoch);
         var card = ShareLM.Catalog.DatasetCard.DatasetCardEndpoint.Render(stats, "odc-by");
         var row = Assert.Single(card.Split('\n'), l => l.Contains("evil", StringComparison.Ordinal));
         Assert.Equal(@"| evil\]\(https\://x.example\) \| \<img src=x onerror=alert\(1\)\> \| injected \| row | 1 |", row);

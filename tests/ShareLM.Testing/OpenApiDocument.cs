@@ -16,12 +16,14 @@ public sealed class OpenApiDocument(JsonObject document)
         return new OpenApiDocument(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    /// <summary>Every API endpoint the service maps ("GET /v1/feed"), route constraints dropped; health, metrics and docs left out.</summary>
+    /// <summary>Every API endpoint the service maps ("GET /v1/feed"), route constraints dropped; health, metrics and docs left out,
+    /// and the web pages (marked as excluded from the description).</summary>
     public static IReadOnlyList<string> MappedEndpoints(IServiceProvider services) =>
     [
         .. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/health", StringComparison.Ordinal) && !raw.StartsWith("/metrics", StringComparison.Ordinal)
-                && !raw.StartsWith("/openapi", StringComparison.Ordinal) && !raw.StartsWith("/docs", StringComparison.Ordinal))
+                && !raw.StartsWith("/openapi", StringComparison.Ordinal) && !raw.StartsWith("/docs", StringComparison.Ordinal)
+                && e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Path(e.RoutePattern.RawText!)}"))
             .Distinct().Order(),
     ];

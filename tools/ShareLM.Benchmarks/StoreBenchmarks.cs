@@ -10,6 +10,8 @@ using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Catalog.Snapshots;
+using ShareLM.Conversations;
+using ShareLM.Conversations.Language;
 using ShareLM.Events;
 using ShareLM.Ops.Import;
 using ShareLM.ServiceDefaults.EventStore;
@@ -44,6 +46,18 @@ public static class StoreBenchmarks
         using var store = Store(settings);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
 
+        // Publication records each revision's language (Retention detects it once); the events written here carry it
+        // as Retention would. Detecting a million would take minutes of setup, so a sample is detected, timed, and
+        // must agree on one tag for the rest to carry it; otherwise every conversation is detected.
+        const int languageSample = 1_000;
+        var detecting = Stopwatch.StartNew();
+        var sampled = Enumerable.Range(0, Math.Min(n, languageSample)).Select(i => LanguageDetector.Of(ConversationContent.Fold(
+            [new ConversationCaptured(Guid.Empty, Guid.Empty, "", Vocabulary.SourceExtension, "bench", Demographics.None, null, "bench-model",
+                Turns(new Random(i)), null, false, "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)]))).ToList();
+        detecting.Stop();
+        var corpusLanguage = sampled.Distinct().Count() == 1 ? sampled[0] : null;
+        Measure.Progress($"rebuild: language of {sampled.Count:N0} sampled conversations: {string.Join(", ", sampled.CountBy(l => l).Select(kv => $"{kv.Key} {kv.Value}"))}");
+
         Measure.Progress($"rebuild: writing {n:N0} conversations (captured and published: {2L * n:N0} events)");
         var writing = Stopwatch.StartNew();
         const int batch = 10_000;
@@ -57,7 +71,8 @@ public static class StoreBenchmarks
                 var id = Guid.CreateVersion7();
                 var captured = new ConversationCaptured(id, Guid.NewGuid(), $"c{i}", Vocabulary.SourceExtension, "bench", Demographics.None, null,
                     "bench-model", Turns(random), null, false, "", now, now);
-                actions.Add(StreamAction.Start(store.Events, id, [captured, new ConversationPublished(id, 1, now, Vocabulary.PublishedBecauseHoldEnded)]));
+                var language = corpusLanguage ?? LanguageDetector.Of(ConversationContent.Fold([captured]));
+                actions.Add(StreamAction.Start(store.Events, id, [captured, new ConversationPublished(id, 1, now, Vocabulary.PublishedBecauseHoldEnded, language)]));
             }
             await store.BulkInsertEventsAsync(actions, batch);
             if (offset % 100_000 == 0) Measure.Progress($"rebuild: {offset + actions.Count:N0} written");
@@ -89,6 +104,7 @@ public static class StoreBenchmarks
                 seconds = Math.Round(report.Elapsed.TotalSeconds, 1),
                 events_per_s = Math.Round(report.EventsPerSecond, 0),
                 bulk_write_events_per_s = Math.Round(2.0 * n / writing.Elapsed.TotalSeconds, 0),
+                language_detections_per_s = Math.Round(sampled.Count / detecting.Elapsed.TotalSeconds, 0),
             },
             snapshot = snapshots,
         };

@@ -43,7 +43,8 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
     }
 
     abstract record FeedChange;
-    sealed record Upsert(string Record, int Revision, string Model, string Source, string Language, string Rate, DateTimeOffset PublishedAt) : FeedChange;
+    sealed record Upsert(string Record, int Revision, string Model, string Source, string Language, string Rate, DateTimeOffset PublishedAt,
+        int ResponsesDown, int ResponsesNeutral, int ResponsesUp) : FeedChange;
     /// <param name="Ensure">Leave a delete entry even if no row exists yet (the conversation is known to have been public).</param>
     sealed record TakeDown(bool Ensure) : FeedChange;
 
@@ -67,9 +68,9 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
             var e = events[i];
             candidates[i] = e.Data switch
             {
-                ConversationImported imported when !imported.Erased => Build(e.StreamId, ConversationContent.None.Apply(imported), imported.ImportedAt),
+                ConversationImported imported when !imported.Erased => Build(e.StreamId, ConversationContent.None.Apply(imported), imported.ImportedAt, null),
                 ConversationPublished p when contents.TryGetValue(e.StreamId, out var content) && !content.Erased && content.Revision == p.Revision =>
-                    Build(e.StreamId, content, p.PublishedAt),
+                    Build(e.StreamId, content, p.PublishedAt, p.Language),
                 _ => null,
             };
         });
@@ -106,12 +107,17 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
         WriteFeed(operations, feed);
     }
 
-    Upsert Build(Guid id, ConversationContent content, DateTimeOffset at)
+    Upsert Build(Guid id, ConversationContent content, DateTimeOffset at, string? language)
     {
-        var record = PublicRecord.From(id, content, _pseudonyms);
+        var record = PublicRecord.From(id, content, _pseudonyms, language);
+        var ratings = record.ConversationMetadata.MessageRatings;
         return new Upsert(record.ToJson(), content.Revision, record.ModelName, record.Source, record.ConversationMetadata.Language,
-            record.ConversationMetadata.Rate, at);
+            record.ConversationMetadata.Rate, at, ratings.Count(r => r < 0), ratings.Count(r => r == 0), ratings.Count(r => r > 0));
     }
+
+    /// <summary>The full-text vector of a record's turns (their contents; the role names are taken out).</summary>
+    public static string SearchVector(string record) =>
+        $"ts_delete(jsonb_to_tsvector('simple'::regconfig, ({record})::jsonb -> 'conversation', '[\"string\"]'), array['user', 'assistant'])";
 
     static void WriteFeed(IDocumentOperations operations, Dictionary<Guid, FeedChange> feed)
     {
@@ -122,15 +128,18 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
         if (upserts.Length > 0)
         {
             operations.QueueSqlCommand($"""
-                insert into {CatalogSchema.Feed} as f (conversation_id, cursor, op, record, revision, model, source, language, rate, published_at, changed_at)
-                select u.id, nextval('{CatalogSchema.CursorSequence}'), 'upsert', u.record, u.revision, u.model, u.source, u.language, u.rate, u.published_at, now()
-                from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
-                     with ordinality as u(id, record, revision, model, source, language, rate, published_at, ord)
+                insert into {CatalogSchema.Feed} as f (conversation_id, cursor, op, record, revision, model, source, language, rate, published_at,
+                    responses_down, responses_neutral, responses_up, search, changed_at)
+                select u.id, nextval('{CatalogSchema.CursorSequence}'), 'upsert', u.record, u.revision, u.model, u.source, u.language, u.rate, u.published_at,
+                    u.down, u.neutral, u.up, {SearchVector("u.record")}, now()
+                from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[], ?::int[], ?::int[])
+                     with ordinality as u(id, record, revision, model, source, language, rate, published_at, down, neutral, up, ord)
                 order by u.ord
                 on conflict (conversation_id) do update set
                     cursor = excluded.cursor, op = 'upsert', record = excluded.record, revision = excluded.revision, model = excluded.model,
                     source = excluded.source, language = excluded.language, rate = excluded.rate, published_at = excluded.published_at,
-                    changed_at = now()
+                    responses_down = excluded.responses_down, responses_neutral = excluded.responses_neutral, responses_up = excluded.responses_up,
+                    search = excluded.search, changed_at = now()
                 where f.op = 'upsert'
                 """,
                 upserts.Select(u => u.Id).ToArray(),
@@ -140,7 +149,10 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
                 upserts.Select(u => u.Change.Source).ToArray(),
                 upserts.Select(u => u.Change.Language).ToArray(),
                 upserts.Select(u => u.Change.Rate).ToArray(),
-                upserts.Select(u => u.Change.PublishedAt.ToUniversalTime()).ToArray());
+                upserts.Select(u => u.Change.PublishedAt.ToUniversalTime()).ToArray(),
+                upserts.Select(u => u.Change.ResponsesDown).ToArray(),
+                upserts.Select(u => u.Change.ResponsesNeutral).ToArray(),
+                upserts.Select(u => u.Change.ResponsesUp).ToArray());
         }
 
         var ensured = feed.Where(kv => kv.Value is TakeDown { Ensure: true }).Select(kv => kv.Key).ToArray();
@@ -151,7 +163,8 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
                 insert into {CatalogSchema.Feed} as f (conversation_id, cursor, op, record, changed_at)
                 select id, nextval('{CatalogSchema.CursorSequence}'), 'delete', null, now() from unnest(?::uuid[]) as d(id)
                 on conflict (conversation_id) do update set cursor = excluded.cursor, op = 'delete', record = null,
-                    revision = null, model = null, source = null, language = null, rate = null, published_at = null, changed_at = now()
+                    revision = null, model = null, source = null, language = null, rate = null, published_at = null,
+                    responses_down = null, responses_neutral = null, responses_up = null, search = null, changed_at = now()
                 where f.op = 'upsert'
                 """, ensured);
         }
@@ -162,7 +175,8 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
             // Take down whatever is public; a conversation never public gets no delete entry.
             operations.QueueSqlCommand($"""
                 update {CatalogSchema.Feed} set cursor = nextval('{CatalogSchema.CursorSequence}'), op = 'delete', record = null,
-                    revision = null, model = null, source = null, language = null, rate = null, published_at = null, changed_at = now()
+                    revision = null, model = null, source = null, language = null, rate = null, published_at = null,
+                    responses_down = null, responses_neutral = null, responses_up = null, search = null, changed_at = now()
                 where conversation_id = any(?) and op = 'upsert'
                 """, takeDowns);
         }

@@ -10,7 +10,9 @@ namespace ShareLM.Catalog.Projection;
 /// <item><c>catalog.feed</c>: the log-compacted change feed, one row per conversation that is or was public:
 /// its latest upsert (with the record) or its delete. Every change moves the row to a fresh cursor from
 /// <c>catalog.feed_cursor</c>, a sequence that is never reset, so cursors are never reused (also across
-/// rebuilds). The current dataset is the upsert rows.</item>
+/// rebuilds). The current dataset is the upsert rows.
+/// The upsert rows also carry what the explorer filters, counts and searches on (model, source, language, rating,
+/// per-response rating counts, a full-text vector of the turns), so its pages never parse records in bulk.</item>
 /// <item><c>catalog.store</c>: one row, the identity of this store (an id made when the schema is created) and every
 /// directory a Catalog instance kept snapshot files in. Snapshot files carry the id: a file made from another
 /// database (a store dropped and made again, files left on the disk) is never served.</item>
@@ -45,6 +47,16 @@ public static class CatalogSchema
         feed.AddColumn<string>("rate").AllowNulls();
         feed.AddColumn("published_at", "timestamptz").AllowNulls();
         feed.AddColumn("changed_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        // For the explorer: per-response rating counts (charts without reading records) and the words of the turns
+        // (full-text search, 'simple' configuration: no stemming, so every language is searched alike).
+        feed.AddColumn<int>("responses_down").AllowNulls();
+        feed.AddColumn<int>("responses_neutral").AllowNulls();
+        feed.AddColumn<int>("responses_up").AllowNulls();
+        feed.AddColumn("search", "tsvector").AllowNulls();
+        feed.Indexes.Add(new IndexDefinition("feed_search_idx") { Columns = ["search"], Method = IndexMethod.gin });
+        // Browse pages run newest first (by cursor) within a filter.
+        foreach (var column in new[] { "model", "source", "language" })
+            feed.Indexes.Add(new IndexDefinition($"feed_{column}_cursor_idx") { Columns = [column, "cursor"] });
         options.Storage.ExtendedSchemaObjects.Add(feed);
 
         var store = new Table(new PostgresqlObjectName(Schema, "store", SchemaUtils.IdentifierUsage.General));

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ShareLM.Catalog.Language;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Conversations;
+using ShareLM.Conversations.Language;
 using ShareLM.Events;
 
 namespace ShareLM.Catalog.Projection;
@@ -69,12 +69,14 @@ public sealed record PublicRecord(
         return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
     }
 
-    public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms)
+    /// <param name="language">The language recorded when the revision was published; detected here for events written
+    /// before publication recorded it.</param>
+    public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms, string? language = null)
     {
         var userId = content.Imported
             ? content.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(content.Source, upstream) : ""
             : pseudonyms.For(content.ContributorId);
-        var language = content.Language ?? LanguageDetector.Detect(content.Turns.Where(t => t.Role == Vocabulary.RoleUser).Select(t => t.Content));
+        language = content.Language ?? language ?? LanguageDetector.Of(content);
         // Ours go out through the vocabularies again (events stored before them held free text); an import's are
         // its upstream dataset's, already public.
         var demographics = content.Imported ? content.Demographics : DemographicVocabulary.Coerce(content.Demographics);

@@ -220,6 +220,15 @@ public sealed class SnapshotStore(NpgsqlDataSource db, IOptions<CatalogOptions> 
         }
     }
 
+    /// <summary>The newest snapshot already made and still servable (nothing in it taken down since), without making
+    /// one: what the download page describes.</summary>
+    public async Task<Snapshot?> LatestAsync(SnapshotFormat format, CancellationToken cancellationToken)
+    {
+        await StoreIdAsync().WaitAsync(cancellationToken);
+        var newest = Newest(format);
+        return newest is null || await TakenDownSinceAsync(newest.Cursor, cancellationToken) ? null : newest;
+    }
+
     Snapshot? Newest(SnapshotFormat format)
     {
         foreach (var path in System.IO.Directory.GetFiles(Directory, $"dataset-{_store:N}-*" + Extension(format)).OrderDescending())

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using ShareLM.Events;
 
 namespace ShareLM.Ingest.Redaction;
 
@@ -32,17 +33,17 @@ public sealed record RedactionResult(string Text, IReadOnlyList<RedactedSpan> Sp
 /// </summary>
 public static partial class Redactor
 {
-    public const string Email = "EMAIL";
-    public const string Phone = "PHONE";
-    public const string Ssn = "SSN";
-    public const string IPv4 = "IPV4";
-    public const string IPv6 = "IPV6";
-    public const string Mac = "MAC";
-    public const string CreditCard = "CREDIT_CARD";
-    public const string Iban = "IBAN";
-    public const string Secret = "SECRET";
+    public const string Email = Vocabulary.Redacted.Email;
+    public const string Phone = Vocabulary.Redacted.Phone;
+    public const string Ssn = Vocabulary.Redacted.Ssn;
+    public const string IPv4 = Vocabulary.Redacted.IPv4;
+    public const string IPv6 = Vocabulary.Redacted.IPv6;
+    public const string Mac = Vocabulary.Redacted.Mac;
+    public const string CreditCard = Vocabulary.Redacted.CreditCard;
+    public const string Iban = Vocabulary.Redacted.Iban;
+    public const string Secret = Vocabulary.Redacted.Secret;
 
-    public static IReadOnlyList<string> Kinds { get; } = [Email, Phone, Ssn, IPv4, IPv6, Mac, CreditCard, Iban, Secret];
+    public static IReadOnlyList<string> Kinds => Vocabulary.Redacted.Kinds;
 
     static readonly Dictionary<string, string> Placeholders = Kinds.ToDictionary(k => k, k => $"[{k}]");
 

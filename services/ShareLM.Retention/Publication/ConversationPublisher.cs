@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using MassTransit;
 using ShareLM.Conversations;
+using ShareLM.Conversations.Language;
 using ShareLM.Events;
 using ShareLM.Messages;
 using ShareLM.Retention.Holds;
@@ -55,7 +56,10 @@ public sealed class ConversationPublisher(IDocumentSession session, PublicationS
     async Task PublishAsync(IEventStream<ConversationState> stream, ConversationState state, DateTimeOffset now, string reason, CancellationToken cancellationToken)
     {
         if (ShareLMTelemetry.CurrentTraceParent() is { } traceParent) session.SetHeader(ShareLMTelemetry.TraceParentHeader, traceParent);
-        stream.AppendOne(new ConversationPublished(state.Id, state.Revision, now, reason));
+        // The language is detected once, here, and recorded: a replay of the streams only reads it.
+        var events = await session.Events.FetchStreamAsync(state.Id, token: cancellationToken);
+        var language = LanguageDetector.Of(ConversationContent.Fold(events.Select(e => e.Data)));
+        stream.AppendOne(new ConversationPublished(state.Id, state.Revision, now, reason, language));
         await session.SaveChangesAsync(cancellationToken);
         ShareLMTelemetry.Published.Add(1, new KeyValuePair<string, object?>("reason", reason));
         logger.LogInformation("Published conversation {ConversationId} revision {Revision} ({Reason})", state.Id, state.Revision, reason);
