@@ -20,6 +20,16 @@ public static class Vocabulary
     public const string RoleAssistant = "assistant";
     public const string RoleSystem = "system";
 
+    /// <summary>Why a conversation is reported (the report form's choices).</summary>
+    public static IReadOnlyList<string> ReportReasons { get; } = [ReportAboutMe, ReportPersonalInformation, ReportHarmful, ReportOther];
+    public const string ReportAboutMe = "about-me";
+    public const string ReportPersonalInformation = "personal-information";
+    public const string ReportHarmful = "harmful";
+    public const string ReportOther = "other";
+
+    public const string ReportTakeDown = "takedown";
+    public const string ReportKeep = "keep";
+
     /// <summary>What redaction puts in place of an identifier, "[KIND]": in stored text and public records alike.</summary>
     public static class Redacted
     {

@@ -9,8 +9,10 @@ using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Catalog.Records;
+using ShareLM.Catalog.Reports;
 using ShareLM.Catalog.Snapshots;
 using ShareLM.Catalog.Stats;
+using ShareLM.Conversations.Language;
 using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Hosting;
 
@@ -28,6 +30,9 @@ public static class CatalogApp
     // Only ever used in Development: anywhere else the Catalog refuses to start without a secret of its own.
     const string DevelopmentSecret = "sharelm-development-release-secret";
 
+    static string ReleaseSecret(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret is { Length: > 0 } secret ? secret : DevelopmentSecret;
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -37,12 +42,13 @@ public static class CatalogApp
             .Validate<IHostEnvironment>((o, env) => env.IsDevelopment() || o.ReleaseSecret.Length >= CatalogOptions.MinReleaseSecretLength,
                 $"Catalog:ReleaseSecret must be set, at least {CatalogOptions.MinReleaseSecretLength} characters, outside Development (it keys every pseudonym of the release).")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new Pseudonymizer(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.ReleaseSecret is { Length: > 0 } secret
-            ? secret
-            : DevelopmentSecret));
+        builder.Services.AddSingleton(sp => new Pseudonymizer(ReleaseSecret(sp)));
         var postgres = ConnectionSettings.Postgres(builder.Configuration);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(postgres) { ApplicationName = ServiceName }.ConnectionString).Build());
+        builder.Services.AddOptions<LanguageOptions>().BindConfiguration(LanguageOptions.Section);
+        // Only for publications recorded before their language was (publication detects it now).
+        builder.Services.AddSingleton(sp => LanguageDetector.For(sp.GetRequiredService<IOptions<LanguageOptions>>().Value.Accuracy));
         builder.Services.AddSingleton<CatalogProjection>();
         builder.Services.AddSingleton<CatalogRebuild>();
         builder.Services.AddHostedService<DraftTableRetirement>();
@@ -50,6 +56,8 @@ public static class CatalogApp
         builder.Services.AddHostedService<SnapshotSweep>();
         builder.Services.AddSingleton<StatsService>();
         builder.Services.AddSingleton<ExplorerQueries>();
+        builder.Services.AddSingleton(sp => new ReportTokens(ReleaseSecret(sp), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ReportLimits>();
         builder.Services.AddRazorComponents();
         // Pages hold text in every script: written as it is (still HTML-escaped), not as character references.
         builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
@@ -100,6 +108,7 @@ public static class CatalogApp
         var v1 = app.MapGroup("/v1").ProducesServiceProblems();
         v1.MapFeed().MapRecords().MapSnapshots().MapStats().MapDatasetCard();
         app.MapExplorer();
+        app.MapReports();
         app.MapDefaultEndpoints();
         app.MapApiDocumentation();
         return app;

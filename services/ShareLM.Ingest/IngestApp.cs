@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using ShareLM.Ingest.Capture;
 using ShareLM.Ingest.Contributors;
 using ShareLM.Ingest.Deletion;
-using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Legacy;
 using ShareLM.Ingest.MyConversations;
 using ShareLM.Ingest.Options;

@@ -1,5 +1,7 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ShareLM.Conversations.Language;
 using ShareLM.Retention.Erasure;
 using ShareLM.Retention.Holds;
 using ShareLM.Retention.Options;
@@ -34,6 +36,8 @@ public static class RetentionApp
         builder.Services.AddSingleton<ScheduleStore>();
         builder.Services.AddHostedService<ScheduledMessageDispatcher>();
         builder.Services.AddHostedService<SchedulerMetrics>();
+        builder.Services.AddOptions<LanguageOptions>().BindConfiguration(LanguageOptions.Section);
+        builder.Services.AddSingleton(sp => LanguageDetector.For(sp.GetRequiredService<IOptions<LanguageOptions>>().Value.Accuracy));
         builder.Services.AddHostedService<LanguageModelWarmup>();
         builder.Services.AddSingleton<PublicationScheduling>();
         builder.Services.AddSingleton<HoldReconciler>();

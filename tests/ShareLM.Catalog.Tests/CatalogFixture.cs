@@ -2,7 +2,7 @@ using System.Net;
 
 namespace ShareLM.Catalog.Tests;
 
-public sealed class CatalogFixture : StackFixture
+public class CatalogFixture : StackFixture
 {
     // A long hold: tests publish with publish-now, so nothing publishes behind their back.
     // Snapshots are reused for 20 s: long enough for a test to see one reused, short enough to see it expire.
@@ -21,6 +21,9 @@ public sealed class CatalogFixture : StackFixture
             ["Catalog:SnapshotSweepInterval"] = "00:00:01",
             ["Catalog:SnapshotRebuildInterval"] = "00:00:00", // the coalescing has a test of its own
             ["Catalog:FeedPageMaxBytes"] = FeedPageMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Reports are sent as soon as the form is read (the token's minimum age has a test of its own), and often.
+            ["Catalog:ReportMinimumAge"] = "00:00:00",
+            ["Catalog:ReportsPerHourPerAddress"] = "1000",
         },
     };
 

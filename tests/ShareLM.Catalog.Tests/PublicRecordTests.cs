@@ -1,6 +1,7 @@
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Conversations;
+using ShareLM.Conversations.Language;
 using ShareLM.Events;
 
 namespace ShareLM.Catalog.Tests;
@@ -35,7 +36,7 @@ public sealed class PublicRecordTests
         var contributor = Guid.NewGuid();
         var content = Content(contributor);
         var id = Guid.NewGuid();
-        var record = PublicRecord.From(id, content, Pseudonyms);
+        var record = PublicRecord.From(id, content, Pseudonyms, LanguageDetector.High.Of(content));
         Assert.Equal(id.ToString(), record.ConversationId);
         Assert.Equal(["system", "user", "assistant", "user", "assistant"], record.Conversation.Select(t => t.Role));
         Assert.Equal("claude", record.ModelName);
@@ -60,14 +61,14 @@ public sealed class PublicRecordTests
         string publishedLocation, string publishedAge, string publishedGender)
     {
         var content = Content(Guid.NewGuid()) with { Demographics = new Demographics(age, gender, location) };
-        Assert.Equal(new PublicUserMetadata(publishedLocation, publishedAge, publishedGender), PublicRecord.From(Guid.NewGuid(), content, Pseudonyms).UserMetadata);
+        Assert.Equal(new PublicUserMetadata(publishedLocation, publishedAge, publishedGender), PublicRecord.From(Guid.NewGuid(), content, Pseudonyms, "en").UserMetadata);
     }
 
     [Fact]
     public void A_model_name_stored_before_the_rules_is_published_by_them()
     {
         var content = Content(Guid.NewGuid()) with { Model = "hf-space:jane-doe/my-private-bot" };
-        Assert.Equal("hf-space", PublicRecord.From(Guid.NewGuid(), content, Pseudonyms).ModelName);
+        Assert.Equal("hf-space", PublicRecord.From(Guid.NewGuid(), content, Pseudonyms, "en").ModelName);
     }
 
     [Fact]

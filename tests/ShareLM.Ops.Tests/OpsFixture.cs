@@ -2,7 +2,14 @@ namespace ShareLM.Ops.Tests;
 
 public sealed class OpsFixture : StackFixture
 {
-    protected override StackOptions Options => new() { HoldWindow = TimeSpan.FromMinutes(10), Settings = new() { ["Retention:Reconciliation:Interval"] = "00:00:00" } };
+    protected override StackOptions Options => new()
+    {
+        HoldWindow = TimeSpan.FromMinutes(10), Settings = new()
+        {
+            ["Retention:Reconciliation:Interval"] = "00:00:00",
+            ["Catalog:ReportMinimumAge"] = "00:00:00",
+        }
+    };
 
     public IReadOnlyDictionary<string, string?> OpsSettings
     {

@@ -51,7 +51,7 @@ public static class StoreBenchmarks
         // must agree on one tag for the rest to carry it; otherwise every conversation is detected.
         const int languageSample = 1_000;
         var detecting = Stopwatch.StartNew();
-        var sampled = Enumerable.Range(0, Math.Min(n, languageSample)).Select(i => LanguageDetector.Of(ConversationContent.Fold(
+        var sampled = Enumerable.Range(0, Math.Min(n, languageSample)).Select(i => LanguageDetector.High.Of(ConversationContent.Fold(
             [new ConversationCaptured(Guid.Empty, Guid.Empty, "", Vocabulary.SourceExtension, "bench", Demographics.None, null, "bench-model",
                 Turns(new Random(i)), null, false, "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)]))).ToList();
         detecting.Stop();
@@ -71,7 +71,7 @@ public static class StoreBenchmarks
                 var id = Guid.CreateVersion7();
                 var captured = new ConversationCaptured(id, Guid.NewGuid(), $"c{i}", Vocabulary.SourceExtension, "bench", Demographics.None, null,
                     "bench-model", Turns(random), null, false, "", now, now);
-                var language = corpusLanguage ?? LanguageDetector.Of(ConversationContent.Fold([captured]));
+                var language = corpusLanguage ?? LanguageDetector.High.Of(ConversationContent.Fold([captured]));
                 actions.Add(StreamAction.Start(store.Events, id, [captured, new ConversationPublished(id, 1, now, Vocabulary.PublishedBecauseHoldEnded, language)]));
             }
             await store.BulkInsertEventsAsync(actions, batch);
@@ -84,7 +84,7 @@ public static class StoreBenchmarks
         await using (var analyze = db.CreateCommand($"analyze {EventStoreSetup.Schema}.mt_events; analyze {EventStoreSetup.Schema}.mt_streams"))
             await analyze.ExecuteNonQueryAsync();
         Measure.Progress("rebuild: replaying every event through the catalog projection");
-        var rebuild = new CatalogRebuild(store, db, new CatalogProjection(Pseudonyms, db, TimeProvider.System));
+        var rebuild = new CatalogRebuild(store, db, new CatalogProjection(Pseudonyms, db, LanguageDetector.High, TimeProvider.System));
         var last = Stopwatch.StartNew();
         var report = await rebuild.RunAsync(fromScratch: true, new Progress<RebuildProgress>(p =>
         {

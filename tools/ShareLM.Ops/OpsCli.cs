@@ -3,6 +3,7 @@ using ShareLM.Ops.Conversations;
 using ShareLM.Ops.Holds;
 using ShareLM.Ops.Import;
 using ShareLM.Ops.Projections;
+using ShareLM.Ops.Reports;
 using ShareLM.Ops.Status;
 using ShareLM.Ops.Streams;
 
@@ -23,5 +24,6 @@ public static class OpsCli
         HoldCommands.Build(context),
         StatusCommand.Build(context),
         ImportCommand.Build(context),
+        ReportCommands.Build(context),
     };
 }

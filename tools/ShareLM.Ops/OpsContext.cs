@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
+using ShareLM.Conversations.Language;
 using ShareLM.ServiceDefaults.EventStore;
 using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Messaging;
@@ -66,7 +67,9 @@ public sealed class OpsContext : IAsyncDisposable
         var secret = Configuration["Catalog:ReleaseSecret"];
         if (string.IsNullOrEmpty(secret))
             throw new InvalidOperationException("Catalog__ReleaseSecret must be set to the Catalog's release secret (pseudonyms depend on it).");
-        return new CatalogProjection(new Pseudonymizer(secret), Db, TimeProvider.System);
+        // The language of publications recorded before it was, as the Catalog detects it.
+        var accuracy = Configuration.GetValue<LanguageAccuracy?>($"{LanguageOptions.Section}:{nameof(LanguageOptions.Accuracy)}") ?? LanguageAccuracy.High;
+        return new CatalogProjection(new Pseudonymizer(secret), Db, LanguageDetector.For(accuracy), TimeProvider.System);
     }
 
     /// <summary>A started MassTransit bus with the services' conventions (publisher confirms, the scheduler address).</summary>

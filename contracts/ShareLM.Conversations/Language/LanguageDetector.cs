@@ -12,15 +12,18 @@ namespace ShareLM.Conversations.Language;
 /// Serbian), Malay (as Indonesian), Nynorsk (Norwegian goes out as Bokmål, <c>nb</c>), Latin, Esperanto, and the
 /// Southern African and other languages whose short-text profiles otherwise claim short English and Romance turns
 /// (Ganda, Maori, Oromo, Shona, Sotho, Tsonga, Tswana, Xhosa, Zulu, Yoruba, Somali).</para>
-/// <para><b>Accuracy mode.</b> High (all n-gram orders, the default): chat turns are short, which is exactly where
-/// the low-accuracy mode (trigrams only) fails. Its cost is bounded by reading at most <see cref="SampleLength"/>
-/// characters of user text; models load on first use and stay for the process.</para>
+/// <para><b>Accuracy mode.</b> <see cref="LanguageAccuracy.High"/> (all n-gram orders) in production: chat turns are
+/// short, which is exactly where the low-accuracy mode (trigrams only) fails. Its price is memory and a start: the
+/// models of every candidate language load on first use (seconds of CPU, over a gigabyte) and stay for the process;
+/// Retention loads them when it starts (<c>LanguageModelWarmup</c>). <see cref="LanguageAccuracy.Low"/> loads in
+/// under a second and a tenth of the memory; the test stacks use it (<c>Language:Accuracy</c>), the labeled set is
+/// measured in both. A detection reads at most <see cref="SampleLength"/> characters of user text.</para>
 /// <para><b>Undetermined.</b> Fewer than <see cref="MinimumLetters"/> letters, Lingua unable to decide, or its most
 /// likely language below <see cref="MinimumConfidence"/> (a mix, or a greeting many languages share). The threshold
 /// was chosen on the labeled set in the tests: it leaves longer turns as they are and turns most wrong tags of
 /// greetings into <c>und</c> while keeping most right ones.</para>
 /// </summary>
-public static class LanguageDetector
+public sealed class LanguageDetector
 {
     public const string Undetermined = "und";
     public const int SampleLength = 600;
@@ -32,14 +35,30 @@ public static class LanguageDetector
 
     public static IReadOnlyList<Lingua.Language> Languages { get; } = [.. LanguageInfo.All().Except(Excluded)];
 
-    static readonly Lingua.LanguageDetector Detector = LanguageDetectorBuilder.FromLanguages([.. Languages]).Build();
+    /// <summary>The two detectors (Lingua shares its loaded models between instances of a process).</summary>
+    public static LanguageDetector High { get; } = new(LanguageAccuracy.High);
+    public static LanguageDetector Low { get; } = new(LanguageAccuracy.Low);
+
+    public static LanguageDetector For(LanguageAccuracy accuracy) => accuracy == LanguageAccuracy.High ? High : Low;
+
+    readonly Lazy<Lingua.LanguageDetector> _detector;
+
+    LanguageDetector(LanguageAccuracy accuracy)
+    {
+        Accuracy = accuracy;
+        _detector = new(() => accuracy == LanguageAccuracy.High
+            ? LanguageDetectorBuilder.FromLanguages([.. Languages]).Build()
+            : LanguageDetectorBuilder.FromLanguages([.. Languages]).WithLowAccuracyMode().Build());
+    }
+
+    public LanguageAccuracy Accuracy { get; }
 
     /// <summary>The language a revision is tagged with: an import's upstream tag, else the language of its user turns.</summary>
-    public static string Of(ConversationContent content) =>
+    public string Of(ConversationContent content) =>
         content.Language ?? Detect(content.Turns.Where(t => t.Role == ShareLM.Events.Vocabulary.RoleUser).Select(t => t.Content));
 
     /// <summary>The language of a conversation: its user turns, read up to <see cref="SampleLength"/> characters.</summary>
-    public static string Detect(IEnumerable<string> userTurns)
+    public string Detect(IEnumerable<string> userTurns)
     {
         var sample = new StringBuilder();
         foreach (var turn in userTurns)
@@ -50,7 +69,7 @@ public static class LanguageDetector
         return Detect(sample.ToString());
     }
 
-    public static string Detect(string text)
+    public string Detect(string text)
     {
         if (text.Length > SampleLength) text = text[..SampleLength];
         var letters = 0;
@@ -66,12 +85,22 @@ public static class LanguageDetector
     static int Weight(Rune letter) => letter.Value is >= 0x3040 and <= 0x30FF or >= 0x3400 and <= 0x9FFF or >= 0xAC00 and <= 0xD7AF ? 2 : 1;
 
     /// <summary>Lingua's most likely language for <paramref name="text"/> and its confidence, before any threshold.</summary>
-    public static (string Language, double Confidence) MostLikely(string text)
+    public (string Language, double Confidence) MostLikely(string text)
     {
-        foreach (var (language, confidence) in Detector.ComputeLanguageConfidenceValues(text))
+        foreach (var (language, confidence) in _detector.Value.ComputeLanguageConfidenceValues(text))
             return language == Unknown ? (Undetermined, 0) : (Code(language), confidence);
         return (Undetermined, 0);
     }
 
     static string Code(Lingua.Language language) => language.IsoCode6391().ToString().ToLowerInvariant();
+}
+
+public enum LanguageAccuracy { High, Low }
+
+/// <summary>Which detector a service uses (section <c>Language</c>).</summary>
+public sealed class LanguageOptions
+{
+    public const string Section = "Language";
+
+    public LanguageAccuracy Accuracy { get; set; } = LanguageAccuracy.High;
 }

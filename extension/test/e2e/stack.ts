@@ -87,6 +87,7 @@ export class Stack {
       ConnectionStrings__RabbitMq: amqp.toString(),
       Retention__HoldWindow: this.hold,
       Catalog__ReleaseSecret: "extension-tests-release-secret",
+      Language__Accuracy: "Low", // as in every test stack: the high-accuracy models take seconds to load
       Catalog__SnapshotDirectory: join(this.dir, "snapshots"),
       Ingest__ContributorRequestsPerMinute: "100000",
       Ingest__RegistrationsPerMinutePerAddress: "100000",

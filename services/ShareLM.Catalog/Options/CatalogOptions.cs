@@ -48,4 +48,19 @@ public sealed class CatalogOptions
     /// <summary>How often snapshot files made before a take-down are deleted from the disk.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan SnapshotSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The report form's time-based token: a report sent sooner than this after the form was served is refused (a
+    /// person reads the form first; a script posts at once). No captcha, no third party.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReportMinimumAge { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a served report form can be sent.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan ReportMaximumAge { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Most reports sent from one address (IPv6: its /64) in an hour, per Catalog instance.</summary>
+    [Range(1, 100_000)]
+    public int ReportsPerHourPerAddress { get; set; } = 10;
 }

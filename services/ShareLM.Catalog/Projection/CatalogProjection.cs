@@ -6,6 +6,7 @@ using Marten.Events.Projections;
 using Npgsql;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Conversations;
+using ShareLM.Conversations.Language;
 using ShareLM.Events;
 using ShareLM.ServiceDefaults.Telemetry;
 
@@ -28,9 +29,11 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
     readonly Pseudonymizer _pseudonyms;
     readonly RevisionReader _revisions;
     readonly TimeProvider _clock;
+    readonly LanguageDetector _languages;
 
-    public CatalogProjection(Pseudonymizer pseudonyms, NpgsqlDataSource db, TimeProvider clock)
+    public CatalogProjection(Pseudonymizer pseudonyms, NpgsqlDataSource db, LanguageDetector languages, TimeProvider clock)
     {
+        _languages = languages;
         _pseudonyms = pseudonyms;
         _clock = clock;
         _revisions = new RevisionReader(db);
@@ -109,7 +112,8 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
 
     Upsert Build(Guid id, ConversationContent content, DateTimeOffset at, string? language)
     {
-        var record = PublicRecord.From(id, content, _pseudonyms, language);
+        // Publication records the language; events written before it did are detected here.
+        var record = PublicRecord.From(id, content, _pseudonyms, content.Language ?? language ?? _languages.Of(content));
         var ratings = record.ConversationMetadata.MessageRatings;
         return new Upsert(record.ToJson(), content.Revision, record.ModelName, record.Source, record.ConversationMetadata.Language,
             record.ConversationMetadata.Rate, at, ratings.Count(r => r < 0), ratings.Count(r => r == 0), ratings.Count(r => r > 0));

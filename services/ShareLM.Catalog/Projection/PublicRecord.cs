@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Conversations;
-using ShareLM.Conversations.Language;
 using ShareLM.Events;
 
 namespace ShareLM.Catalog.Projection;
@@ -69,14 +68,12 @@ public sealed record PublicRecord(
         return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
     }
 
-    /// <param name="language">The language recorded when the revision was published; detected here for events written
-    /// before publication recorded it.</param>
-    public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms, string? language = null)
+    /// <param name="language">The revision's language: an import's own tag, else the one recorded when it was published.</param>
+    public static PublicRecord From(Guid conversationId, ConversationContent content, Pseudonymizer pseudonyms, string language)
     {
         var userId = content.Imported
             ? content.UpstreamUser is { Length: > 0 } upstream ? pseudonyms.ForUpstream(content.Source, upstream) : ""
             : pseudonyms.For(content.ContributorId);
-        language = content.Language ?? language ?? LanguageDetector.Of(content);
         // Ours go out through the vocabularies again (events stored before them held free text); an import's are
         // its upstream dataset's, already public.
         var demographics = content.Imported ? content.Demographics : DemographicVocabulary.Coerce(content.Demographics);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using ShareLM.Ingest.Http;
 using ShareLM.Ingest.Options;
 using ShareLM.ServiceDefaults.Http;
 using ShareLM.ServiceDefaults.Telemetry;

@@ -17,7 +17,7 @@ namespace ShareLM.Retention.Publication;
 /// publishes at once and cancels the schedule. The append expects the version it read, so a deletion that
 /// lands meanwhile wins: the retry sees it and does nothing.
 /// </summary>
-public sealed class ConversationPublisher(IDocumentSession session, PublicationScheduling scheduling, TimeProvider clock,
+public sealed class ConversationPublisher(IDocumentSession session, PublicationScheduling scheduling, LanguageDetector languages, TimeProvider clock,
     ILogger<ConversationPublisher> logger) :
     IConsumer<PublishConversation>,
     IConsumer<PublishNowRequested>
@@ -58,7 +58,7 @@ public sealed class ConversationPublisher(IDocumentSession session, PublicationS
         if (ShareLMTelemetry.CurrentTraceParent() is { } traceParent) session.SetHeader(ShareLMTelemetry.TraceParentHeader, traceParent);
         // The language is detected once, here, and recorded: a replay of the streams only reads it.
         var events = await session.Events.FetchStreamAsync(state.Id, token: cancellationToken);
-        var language = LanguageDetector.Of(ConversationContent.Fold(events.Select(e => e.Data)));
+        var language = languages.Of(ConversationContent.Fold(events.Select(e => e.Data)));
         stream.AppendOne(new ConversationPublished(state.Id, state.Revision, now, reason, language));
         await session.SaveChangesAsync(cancellationToken);
         ShareLMTelemetry.Published.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -7,12 +7,12 @@ namespace ShareLM.Retention.Publication;
 /// Loads the language models (seconds of work, once per process) when the service starts, in the background, so
 /// that the first publication does not wait for them.
 /// </summary>
-public sealed class LanguageModelWarmup(ILogger<LanguageModelWarmup> logger) : BackgroundService
+public sealed class LanguageModelWarmup(LanguageDetector languages, ILogger<LanguageModelWarmup> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
     {
         var started = Stopwatch.GetTimestamp();
-        LanguageDetector.Detect("Loading the models for short text.");
-        logger.LogInformation("Language models loaded in {Seconds:F1} s", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        languages.Detect("Loading the models for short text.");
+        logger.LogInformation("Language models ({Accuracy} accuracy) loaded in {Seconds:F1} s", languages.Accuracy, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }, stoppingToken);
 }

@@ -11,7 +11,12 @@ namespace ShareLM.ServiceDefaults.EventStore;
 /// </summary>
 public sealed class ConversationStateProjection : SingleStreamProjection<ConversationState, Guid>
 {
-    public ConversationStateProjection() => Name = nameof(ConversationState);
+    public ConversationStateProjection()
+    {
+        Name = nameof(ConversationState);
+        // Conversation streams only: a report's stream is not a conversation.
+        foreach (var type in ConversationEvents.All) IncludeType(type);
+    }
 
     public override ConversationState Evolve(ConversationState? snapshot, Guid id, IEvent e)
     {

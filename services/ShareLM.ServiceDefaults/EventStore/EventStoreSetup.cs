@@ -20,8 +20,8 @@ public static class EventStoreSetup
 {
     public const string Schema = "sharelm";
 
-    /// <summary>Every event type of a conversation's stream.</summary>
-    public static IReadOnlyList<Type> EventTypes => ConversationEvents.All;
+    /// <summary>Every event type: those of a conversation's stream, and those of a report's.</summary>
+    public static IReadOnlyList<Type> EventTypes { get; } = [.. ConversationEvents.All, .. ReportEvents.All];
 
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddShareLMEventStore(
         this IHostApplicationBuilder builder, string applicationName, Action<StoreOptions, IServiceProvider>? configure = null)
@@ -79,6 +79,8 @@ public static class EventStoreSetup
             .Index(x => x.Status);
 
         Masking.AddErasureRules(new MartenMaskingRules(options));
+        // A resolved report keeps why and what was decided, not the reporter's words or address.
+        options.Events.AddMaskingRuleForProtectedInformation<ConversationReported>(r => r with { Details = "", Contact = null, Erased = true });
     }
 }
 

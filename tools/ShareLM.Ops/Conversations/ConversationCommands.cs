@@ -25,7 +25,8 @@ public static class ConversationCommands
         return new Command("conversations", "Conversations") { takedown };
     }
 
-    static async Task<int> TakeDownAsync(OpsContext ops, Guid id, string reason, bool wait, CancellationToken ct)
+    /// <summary>Requests the deletion (idempotent) and, with <paramref name="wait"/>, waits until Retention erased it.</summary>
+    internal static async Task<int> TakeDownAsync(OpsContext ops, Guid id, string reason, bool wait, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
         {

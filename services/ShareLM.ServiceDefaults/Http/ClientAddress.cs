@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
 
-namespace ShareLM.Ingest.Http;
+namespace ShareLM.ServiceDefaults.Http;
 
 /// <summary>
 /// The address a per-address limit counts: IPv4 as it is, IPv6 by its /64 (one subscriber is given a whole /64,
