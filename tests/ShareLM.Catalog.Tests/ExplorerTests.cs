@@ -149,6 +149,8 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
         Assert.Equal(5, SvgCharts().Matches(html).Count);
         Assert.Contains("mistral-large", html);
         Assert.True((long)stats["by_response_rating"]!["1"]! >= 1);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((long)stats["by_day"]![today]!, (long)stats["by_day_and_source"]![today]!["sharelm-extension"]!);
         Assert.Contains("<main id=\"main\">", html);
         Assert.Contains("<link rel=\"stylesheet\" href=\"/explorer.css\">", html);
         Assert.Equal(HttpStatusCode.OK, (await Catalog.GetAsync("/explorer.css")).StatusCode);

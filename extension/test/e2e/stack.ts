@@ -88,6 +88,7 @@ export class Stack {
       Retention__HoldWindow: this.hold,
       Catalog__ReleaseSecret: "extension-tests-release-secret",
       Language__Accuracy: "Low", // as in every test stack: the high-accuracy models take seconds to load
+      Catalog__ReportMinimumAge: "00:00:00", // the token's minimum age has tests of its own; a test reads fast
       Catalog__SnapshotDirectory: join(this.dir, "snapshots"),
       Ingest__ContributorRequestsPerMinute: "100000",
       Ingest__RegistrationsPerMinutePerAddress: "100000",

@@ -46,9 +46,9 @@ public static class DatasetCardEndpoint
         card.AppendLine($"- Public conversations: **{stats.PublicRecords}** (feed cursor {stats.FeedCursor})");
         card.AppendLine($"- Held for their contributors' review: {stats.Totals.Held}; deleted by their contributors or taken down: {stats.Totals.Deleted}");
         card.AppendLine();
-        Section(card, "Sources", stats.BySource);
-        Section(card, "Models", stats.ByModel.Take(25));
-        Section(card, "Languages", stats.ByLanguage);
+        Section(card, "Sources", "source", stats.BySource);
+        Section(card, "Models", "model", stats.ByModel.Take(25));
+        Section(card, "Languages", "language", stats.ByLanguage);
         card.AppendLine("## How to use it");
         card.AppendLine();
         card.AppendLine("- `GET /v1/dataset.parquet` or `GET /v1/dataset.jsonl`: the whole dataset, stamped with the feed cursor it matches (`X-Feed-Cursor`).");
@@ -75,11 +75,12 @@ public static class DatasetCardEndpoint
         return card.ToString();
     }
 
-    static void Section(StringBuilder card, string title, IEnumerable<KeyValuePair<string, long>> counts)
+    /// <param name="heading">What the first column holds (a table header is never empty: screen readers announce it).</param>
+    static void Section(StringBuilder card, string title, string heading, IEnumerable<KeyValuePair<string, long>> counts)
     {
         card.AppendLine($"## {title}");
         card.AppendLine();
-        card.AppendLine("| | conversations |\n|---|---|");
+        card.AppendLine($"| {heading} | conversations |\n|---|---|");
         foreach (var (key, value) in counts) card.AppendLine($"| {(key.Length == 0 ? "(none)" : Cell(key))} | {value.ToString(CultureInfo.InvariantCulture)} |");
         card.AppendLine();
     }

@@ -66,7 +66,8 @@ public sealed class StatsService(NpgsqlDataSource db, IOptions<CatalogOptions> s
         await using (var command = db.CreateCommand($"""
             select case when grouping(published_on) = 0 and grouping(source) = 0 then 5 when grouping(model) = 0 then 0
                         when grouping(source) = 0 then 1 when grouping(language) = 0 then 2 when grouping(rate) = 0 then 3 else 4 end,
-                   coalesce(model, source, language, rate, published_on, ''), coalesce(source, ''), count(*),
+                   case when grouping(published_on) = 0 then coalesce(published_on, '') else coalesce(model, source, language, rate, '') end,
+                   coalesce(source, ''), count(*),
                    sum(responses_down), sum(responses_neutral), sum(responses_up)
             from (select model, source, language, nullif(rate, '') as rate, responses_down, responses_neutral, responses_up,
                          to_char(published_at at time zone 'UTC', 'YYYY-MM-DD') as published_on
