@@ -10,6 +10,7 @@ using ShareLM.Catalog.Projection;
 using ShareLM.Catalog.Pseudonyms;
 using ShareLM.Catalog.Records;
 using ShareLM.Catalog.Reports;
+using ShareLM.Catalog.Search;
 using ShareLM.Catalog.Snapshots;
 using ShareLM.Catalog.Stats;
 using ShareLM.Conversations.Language;
@@ -54,6 +55,8 @@ public static class CatalogApp
         builder.Services.AddHostedService<DraftTableRetirement>();
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddHostedService<SnapshotSweep>();
+        builder.Services.AddSingleton<SearchIndexer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         builder.Services.AddSingleton<StatsService>();
         builder.Services.AddSingleton<ExplorerQueries>();
         builder.Services.AddSingleton(sp => new ReportTokens(ReleaseSecret(sp), sp.GetRequiredService<TimeProvider>()));

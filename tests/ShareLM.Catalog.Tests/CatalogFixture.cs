@@ -24,6 +24,8 @@ public class CatalogFixture : StackFixture
             // Reports are sent as soon as the form is read (the token's minimum age has a test of its own), and often.
             ["Catalog:ReportMinimumAge"] = "00:00:00",
             ["Catalog:ReportsPerHourPerAddress"] = "1000",
+            // Searches take both of their ways (the newest cursors in order, then the full-text index) within a few records.
+            ["Catalog:SearchWindow"] = "2",
         },
     };
 

@@ -38,11 +38,9 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
             ("assistant", "On an island off Western Australia.", -1)));
         await fixture.PublishAsync(contributor, Clients.SimpleConversation("explorer-other"));
 
-        var (status, html) = await PageAsync($"/conversations?q={word}");
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal([id], ResultIds(html));
+        Assert.Equal([id], await ResultsOnceIndexedAsync($"/conversations?q={word}", 1));
 
-        (status, html) = await PageAsync($"/conversations/{id}");
+        var (status, html) = await PageAsync($"/conversations/{id}");
         Assert.Equal(HttpStatusCode.OK, status);
         // Text outside ASCII is written as it is, not as character references (emoji excepted: the encoder always escapes those).
         Assert.Contains("rated −1", html);
@@ -73,9 +71,8 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
         await fixture.PublishAsync(contributor, Conversation("filter-3", "gpt-4o", "down", ("user", $"Third question {tag} about seas", null), ("assistant", "Seas move.", null)));
 
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var (status, html) = await PageAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&rating=thumbdown&language=en&from={today}&to={today}");
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal([newer, older], ResultIds(html));
+        Assert.Equal([newer, older], await ResultsOnceIndexedAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&rating=thumbdown&language=en&from={today}&to={today}", 2));
+        var (_, html) = await PageAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&rating=thumbdown&language=en&from={today}&to={today}");
         // The form shows the filters it ran with.
         Assert.Contains("<option value=\"claude-3-5-sonnet\" selected>", html);
 
@@ -215,6 +212,16 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
         Assert.True(process.ExitCode == 0, $"{program} failed ({process.ExitCode}): {await error}");
         return await output;
     }
+
+    /// <summary>The results of a search, once the indexer (every second) has made the vectors of what was just published.</summary>
+    async Task<List<Guid>> ResultsOnceIndexedAsync(string path, int expected) =>
+        await Eventually.Get(async () =>
+        {
+            var (status, html) = await PageAsync(path);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var ids = ResultIds(html);
+            return ids.Count >= expected ? ids : null;
+        }, TimeSpan.FromSeconds(20), "the search index");
 
     static List<Guid> ResultIds(string html) =>
         [.. ResultLink().Matches(html).Select(m => Guid.Parse(m.Groups[1].Value))];

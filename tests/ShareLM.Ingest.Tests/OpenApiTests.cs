@@ -43,5 +43,39 @@ public sealed class OpenApiTests(IngestOnlyFixture fixture) : IClassFixture<Inge
             Keys(JsonNode.Parse(await refused.Content.ReadAsStringAsync())!.AsObject()).Where(k => k is "type" or "title" or "status" or "detail").ToHashSet());
     }
 
+    [Fact]
+    public async Task The_examples_are_requests_the_endpoints_take_and_answers_they_give()
+    {
+        using var client = fixture.Stack[Service.Ingest].CreateClient();
+        var document = await OpenApiDocument.ReadAsync(client);
+        var paths = document.Json["paths"]!;
+        JsonNode Example(string path, string method, string? status = null) => status is null
+            ? paths[path]![method]!["requestBody"]!["content"]!["application/json"]!["example"]!
+            : paths[path]![method]!["responses"]![status]!["content"]!["application/json"]!["example"]!;
+
+        var registered = await client.PostAsync("/v1/contributors", Clients.RawJson(Example("/v1/contributors", "post").ToJsonString()));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var registration = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal(Keys(Example("/v1/contributors", "post", "201").AsObject()), Keys(registration));
+
+        var contributor = new Contributor(Guid.Parse((string)registration["contributorId"]!), (string)registration["token"]!);
+        var captured = await client.SendAsync(contributor, HttpMethod.Post, "/v1/conversations", Example("/v1/conversations", "post"));
+        Assert.Equal(HttpStatusCode.Accepted, captured.StatusCode);
+        Assert.Equal(Keys(Example("/v1/conversations", "post", "202").AsObject()), Keys(JsonNode.Parse(await captured.Content.ReadAsStringAsync())!.AsObject()));
+
+        // Every problem response has an example, of its own status and of the shape every problem takes.
+        var problems = 0;
+        foreach (var (_, operations) in paths.AsObject())
+            foreach (var (_, operation) in operations!.AsObject())
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                    if (response!["content"]?["application/problem+json"] is { } problem)
+                    {
+                        problems++;
+                        Assert.Equal(int.Parse(status), (int)problem["example"]!["status"]!);
+                        Assert.Equal(["detail", "status", "title", "traceId", "type"], Keys(problem["example"]!.AsObject()));
+                    }
+        Assert.True(problems > 20);
+    }
+
     static List<string> Keys(JsonObject json) => [.. json.Select(p => p.Key).Order()];
 }

@@ -109,6 +109,8 @@ describe("the explorer", { concurrency: 1 }, () => {
     const page = await context.newPage();
     await page.goto(`${stack.catalog}/conversations`);
     assert.equal(await page.locator(".results li").count(), 3);
+    // The search index is made within a second of publication.
+    await until(async () => (await fetch(`${stack.catalog}/conversations?q=${word}`).then((r) => r.text())).includes(`/conversations/${ids.found}`), 20_000, "the search index");
     await page.getByLabel("Words in the conversation").fill(word);
     await page.getByLabel("Words in the conversation").press("Enter");
     await page.waitForURL(/q=/);

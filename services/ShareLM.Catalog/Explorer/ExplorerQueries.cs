@@ -1,6 +1,8 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using ShareLM.Catalog.Options;
 using ShareLM.Catalog.Projection;
 
 namespace ShareLM.Catalog.Explorer;
@@ -20,46 +22,89 @@ public abstract record StoredConversation
 /// <summary>
 /// The explorer's reads, all from the public feed (<see cref="CatalogSchema.Feed"/>): nothing a page shows comes from
 /// anywhere else. Browse pages are keyset-paged on the feed cursor, newest first, so a page costs the same at any
-/// depth; each filter has an index beside the cursor, the search a GIN index on the turns' words.
+/// depth; each filter has an index beside the cursor, the search a GIN index on the turns' words (see <see cref="BrowseAsync"/>).
 /// </summary>
-public sealed class ExplorerQueries(NpgsqlDataSource db)
+public sealed class ExplorerQueries(NpgsqlDataSource db, IOptions<CatalogOptions> settings)
 {
     public const int PageSize = 20;
     const int PreviewLength = 240;
 
     public async Task<BrowseResults> BrowseAsync(BrowseQuery query, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"""
-            select conversation_id, cursor, coalesce(model, ''), coalesce(source, ''), coalesce(language, ''), coalesce(rate, ''), published_at,
-                   left((record::jsonb) -> 'conversation' -> 0 ->> 'content', {PreviewLength})
-            from {CatalogSchema.Feed} where op = 'upsert'
-            """);
-        await using var command = db.CreateCommand();
-        void Where(string condition, object value, NpgsqlDbType? type = null)
+        if (query.Search is null)
+            return Page(await RowsAsync(query, upper: query.Before, lower: null, fromIndex: false, PageSize + 1, cancellationToken));
+
+        // A search, newest first, two ways, so that neither a word in most records nor a rare one reads the whole feed:
+        // the newest cursors in order first (a common word fills the page there), then, for what is missing, the
+        // matches the full-text index finds below them (a rare word has few), sorted.
+        long upper;
+        if (query.Before is { } before) upper = before;
+        else
         {
-            var parameter = type is { } t ? new NpgsqlParameter { Value = value, NpgsqlDbType = t } : new NpgsqlParameter { Value = value };
-            command.Parameters.Add(parameter);
-            sql.Append(" and ").Append(condition.Replace("?", "$" + command.Parameters.Count));
+            await using var head = db.CreateCommand($"select coalesce(max(cursor), 0) + 1 from {CatalogSchema.Feed}");
+            upper = (long)(await head.ExecuteScalarAsync(cancellationToken))!;
         }
-        if (query.Search is { } search) Where("search @@ websearch_to_tsquery('simple', ?)", search);
-        if (query.Model is { } model) Where("model = ?", model);
-        if (query.Source is { } source) Where("source = ?", source);
-        if (query.Language is { } language) Where("language = ?", language);
-        if (query.Rating is { } rating) Where("rate = ?", rating == "unrated" ? "" : rating);
-        if (query.From is { } from) Where("published_at >= ?", from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
-        if (query.To is { } to) Where("published_at < ?", to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
-        if (query.Before is { } before) Where("cursor < ?", before);
-        sql.Append($" order by cursor desc limit {PageSize + 1}");
+        var lower = Math.Max(0, upper - settings.Value.SearchWindow);
+        var rows = await RowsAsync(query, upper, lower, fromIndex: false, PageSize + 1, cancellationToken);
+        if (rows.Count <= PageSize && lower > 0)
+            rows.AddRange(await RowsAsync(query, lower, null, fromIndex: true, PageSize + 1 - rows.Count, cancellationToken));
+        return Page(rows);
+    }
+
+    static BrowseResults Page(List<BrowseRow> rows)
+    {
+        if (rows.Count <= PageSize) return new BrowseResults(rows, null);
+        rows.RemoveAt(PageSize);
+        return new BrowseResults(rows, rows[^1].Cursor);
+    }
+
+    /// <summary>Records that match <paramref name="query"/>'s filters with <paramref name="lower"/> &lt;= cursor &lt;
+    /// <paramref name="upper"/>, newest first; with <paramref name="fromIndex"/>, the search's matches are taken from the
+    /// full-text index first (a materialized set), then sorted.</summary>
+    async Task<List<BrowseRow>> RowsAsync(BrowseQuery query, long? upper, long? lower, bool fromIndex, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand();
+        string Parameter(object value, NpgsqlDbType? type = null)
+        {
+            command.Parameters.Add(type is { } t ? new NpgsqlParameter { Value = value, NpgsqlDbType = t } : new NpgsqlParameter { Value = value });
+            return "$" + command.Parameters.Count;
+        }
+        var sql = new StringBuilder();
+        var conditions = new List<string> { "f.op = 'upsert'" };
+        if (query.Search is { } search)
+        {
+            var match = $"search @@ websearch_to_tsquery('simple', {Parameter(search)})";
+            if (fromIndex)
+            {
+                sql.Append($"with matches as materialized (select conversation_id from {CatalogSchema.Feed} where {match}");
+                if (upper is { } u) sql.Append($" and cursor < {Parameter(u)}");
+                sql.Append(") ");
+                conditions.Add("f.conversation_id in (select conversation_id from matches)");
+            }
+            else conditions.Add("f." + match);
+        }
+        if (query.Model is { } model) conditions.Add($"f.model = {Parameter(model)}");
+        if (query.Source is { } source) conditions.Add($"f.source = {Parameter(source)}");
+        if (query.Language is { } language) conditions.Add($"f.language = {Parameter(language)}");
+        if (query.Rating is { } rating) conditions.Add($"f.rate = {Parameter(rating == "unrated" ? "" : rating)}");
+        if (query.From is { } from) conditions.Add($"f.published_at >= {Parameter(from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NpgsqlDbType.TimestampTz)}");
+        if (query.To is { } to) conditions.Add($"f.published_at < {Parameter(to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NpgsqlDbType.TimestampTz)}");
+        if (upper is { } before) conditions.Add($"f.cursor < {Parameter(before)}");
+        if (lower is { } after) conditions.Add($"f.cursor >= {Parameter(after)}");
+        sql.Append($"""
+            select f.conversation_id, f.cursor, coalesce(f.model, ''), coalesce(f.source, ''), coalesce(f.language, ''), coalesce(f.rate, ''), f.published_at,
+                   left((f.record::jsonb) -> 'conversation' -> 0 ->> 'content', {PreviewLength})
+            from {CatalogSchema.Feed} f where {string.Join(" and ", conditions)}
+            order by f.cursor desc limit {limit}
+            """);
         command.CommandText = sql.ToString();
 
-        var rows = new List<BrowseRow>(PageSize + 1);
+        var rows = new List<BrowseRow>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             rows.Add(new BrowseRow(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
-        if (rows.Count <= PageSize) return new BrowseResults(rows, null);
-        rows.RemoveAt(PageSize);
-        return new BrowseResults(rows, rows[^1].Cursor);
+        return rows;
     }
 
     public async Task<StoredConversation> ConversationAsync(Guid id, CancellationToken cancellationToken)

@@ -60,6 +60,16 @@ public sealed class CatalogOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan ReportMaximumAge { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>How often the full-text vector of newly public records is made (the explorer's search finds a record
+    /// from then on).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan SearchIndexInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many of the newest cursors (below a page's start) a search reads in order before it asks the
+    /// full-text index for the rest: a word in most records fills its page there, a rare one is found by the index.</summary>
+    [Range(1, 10_000_000)]
+    public long SearchWindow { get; set; } = 20_000;
+
     /// <summary>Most reports sent from one address (IPv6: its /64) in an hour, per Catalog instance.</summary>
     [Range(1, 100_000)]
     public int ReportsPerHourPerAddress { get; set; } = 10;

@@ -119,7 +119,8 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
             record.ConversationMetadata.Rate, at, ratings.Count(r => r < 0), ratings.Count(r => r == 0), ratings.Count(r => r > 0));
     }
 
-    /// <summary>The full-text vector of a record's turns (their contents; the role names are taken out).</summary>
+    /// <summary>The full-text vector of a record's turns (their contents; the role names are taken out). Left empty by
+    /// the projection and made by <c>Search/SearchIndexer.cs</c>, so a rebuild does not wait for it.</summary>
     public static string SearchVector(string record) =>
         $"ts_delete(jsonb_to_tsvector('simple'::regconfig, ({record})::jsonb -> 'conversation', '[\"string\"]'), array['user', 'assistant'])";
 
@@ -135,7 +136,7 @@ public sealed class CatalogProjection : ProjectionBase, IProjection
                 insert into {CatalogSchema.Feed} as f (conversation_id, cursor, op, record, revision, model, source, language, rate, published_at,
                     responses_down, responses_neutral, responses_up, search, changed_at)
                 select u.id, nextval('{CatalogSchema.CursorSequence}'), 'upsert', u.record, u.revision, u.model, u.source, u.language, u.rate, u.published_at,
-                    u.down, u.neutral, u.up, {SearchVector("u.record")}, now()
+                    u.down, u.neutral, u.up, null, now()
                 from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[], ?::int[], ?::int[])
                      with ordinality as u(id, record, revision, model, source, language, rate, published_at, down, neutral, up, ord)
                 order by u.ord

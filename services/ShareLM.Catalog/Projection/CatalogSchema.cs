@@ -57,6 +57,7 @@ public static class CatalogSchema
         // Browse pages run newest first (by cursor) within a filter.
         foreach (var column in new[] { "model", "source", "language" })
             feed.Indexes.Add(new IndexDefinition($"feed_{column}_cursor_idx") { Columns = [column, "cursor"] });
+        feed.Indexes.Add(new IndexDefinition("feed_published_at_idx") { Columns = ["published_at"] });
         options.Storage.ExtendedSchemaObjects.Add(feed);
 
         var store = new Table(new PostgresqlObjectName(Schema, "store", SchemaUtils.IdentifierUsage.General));

@@ -1,5 +1,6 @@
 using Npgsql;
 using ShareLM.Catalog.Projection;
+using ShareLM.ServiceDefaults.Hosting;
 using ShareLM.ServiceDefaults.Http;
 
 namespace ShareLM.Catalog.Records;
@@ -10,9 +11,18 @@ public static class RecordEndpoint
     public static RouteGroupBuilder MapRecords(this RouteGroupBuilder group)
     {
         group.MapGet("/records/{id}", GetAsync).Produces<PublicRecord>(StatusCodes.Status200OK, "application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).WithSummary("One public record");
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .WithExamples(null, (StatusCodes.Status200OK, System.Text.Json.JsonSerializer.SerializeToNode(Example, PublicRecord.Json)!))
+            .WithSummary("One public record");
         return group;
     }
+
+    static readonly PublicRecord Example = new(PublicRecord.CurrentSchemaVersion, "01938a4e-7c1d-7b9e-a3f0-5d2c8e9b1a47",
+        [new PublicTurn("How do I keep a sourdough starter alive while I travel?", "user"),
+         new PublicTurn("Feed it, let it rise for an hour, then keep it in the fridge.", "assistant")],
+        "gpt-4o", "3f1d0c6b9a8e7d6c5b4a39281706f5e4", "2026-12-03T09:00:00.000Z", "sharelm-extension",
+        new PublicUserMetadata("IL", "25-34", "woman"),
+        new PublicConversationMetadata("thumbup", "en", "false", "", "", "", "published", [1]));
 
     static async Task<IResult> GetAsync(string id, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken)
     {

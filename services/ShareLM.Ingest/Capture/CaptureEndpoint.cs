@@ -19,6 +19,21 @@ public static class CaptureEndpoint
     {
         group.MapPost("/conversations", CaptureAsync).WithName("CaptureConversation").AcceptsJson<CaptureRequest>()
             .ProducesProblem(StatusCodes.Status410Gone)
+            .WithExamples(
+                new
+                {
+                    conversationId = "67a1b2c3-0000-4000-8000-000000000001",
+                    pageUrl = "https://chatgpt.com/c/67a1b2c3-0000-4000-8000-000000000001",
+                    model = "gpt-4o",
+                    messages = new object[]
+                    {
+                        new { role = "user", content = "How do I keep a sourdough starter alive while I travel?" },
+                        new { role = "assistant", content = "Feed it, let it rise for an hour, then keep it in the fridge.", rating = 1 },
+                    },
+                    rating = "up",
+                },
+                (StatusCodes.Status202Accepted, new CaptureAccepted(Guid.Parse("01938a4e-7c1d-7b9e-a3f0-5d2c8e9b1a47"), "held",
+                    new DateTimeOffset(2026, 12, 3, 9, 30, 0, TimeSpan.Zero), 1)))
             .WithSummary("Capture a conversation, or a new revision of one (the whole conversation each time)");
         return group;
     }

@@ -23,7 +23,10 @@ public static class ContributorEndpoints
     public static RouteGroupBuilder MapRegistration(this RouteGroupBuilder group)
     {
         group.MapPost("/contributors", RegisterAsync).RequireRateLimiting(RegistrationRateLimit).AcceptsJson<RegisterContributor>()
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).WithSummary("Register: consent, optional demographics; answers the token once");
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithExamples(new RegisterContributor("2024-07", true, "25-34", "woman", "IL"),
+                (StatusCodes.Status201Created, new ContributorRegistered(Guid.Parse("01938a4e-1111-7b9e-a3f0-5d2c8e9b1a47"), "slm_4f8b1c2e9a7d4e6b8c0a1f3e5d7b9c2a")))
+            .WithSummary("Register: consent, optional demographics; answers the token once");
         return group;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Scalar.AspNetCore;
 
 namespace ShareLM.ServiceDefaults.Hosting;
@@ -23,7 +24,68 @@ public static class ApiDocumentation
                 document.Info.Description = description;
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var examples = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiExample>().ToList();
+                if (examples.FirstOrDefault(e => e.Status is null) is { } request && operation.RequestBody?.Content is { } requestContent)
+                    foreach (var media in requestContent.Values) media.Example = request.Json();
+                foreach (var (status, response) in operation.Responses ?? [])
+                {
+                    if (response.Content is null) continue;
+                    foreach (var (type, media) in response.Content)
+                    {
+                        if (examples.FirstOrDefault(e => e.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) == status) is { } example)
+                            media.Example = example.Json();
+                        else if (type == "application/problem+json" && int.TryParse(status, out var code))
+                            media.Example = ProblemExample(code);
+                    }
+                }
+                return Task.CompletedTask;
+            });
         });
+
+    /// <summary>An example problem of the shape every error takes (RFC 7807), for a status.</summary>
+    static System.Text.Json.Nodes.JsonNode ProblemExample(int status)
+    {
+        var (title, detail) = status switch
+        {
+            400 => ("Invalid request", "'messages' must hold at least one message."),
+            401 => ("Unauthorized", "A valid bearer token is required."),
+            404 => ("Not found", "No such resource."),
+            409 => ("Conflict", "This upload would rewrite turns already sent."),
+            410 => ("Gone", "This conversation was deleted."),
+            413 => ("Payload too large", "The body is larger than 4194304 bytes."),
+            415 => ("Unsupported media type", "Send application/json."),
+            429 => ("Too many requests", "Slow down and retry after the indicated time."),
+            503 => ("Service unavailable", "A dependency is unavailable; retry after the indicated time."),
+            _ => (ReasonPhrases.GetReasonPhrase(status), ReasonPhrases.GetReasonPhrase(status)),
+        };
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = Http.Problems.TypeOf(title),
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+            ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        };
+    }
+
+    /// <summary>An example for an endpoint's document: its request body (no status) or its answer with that status.</summary>
+    public sealed record ApiExample(int? Status, object Value)
+    {
+        public System.Text.Json.Nodes.JsonNode Json() =>
+            System.Text.Json.JsonSerializer.SerializeToNode(Value, Value is System.Text.Json.Nodes.JsonNode ? null : ExampleJson)!;
+
+        static readonly System.Text.Json.JsonSerializerOptions ExampleJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+    }
+
+    /// <summary>Examples of this endpoint's request body (<paramref name="request"/>) and of its answers by status.</summary>
+    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder builder, object? request = null, params (int Status, object Value)[] responses)
+    {
+        if (request is not null) builder.WithMetadata(new ApiExample(null, request));
+        foreach (var (status, value) in responses) builder.WithMetadata(new ApiExample(status, value));
+        return builder;
+    }
 
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {

@@ -9,7 +9,7 @@ public static class Problems
 {
     public static ProblemHttpResult Status(int status, string title, string detail, string? field = null, string? reason = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://sharelm.dev/problems/{Slug(title)}" };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = TypeOf(title) };
         if (field is not null) problem.Extensions["field"] = field;
         if (reason is not null) problem.Extensions["reason"] = reason;
         return TypedResults.Problem(problem);
@@ -22,6 +22,9 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail = "Send application/json.") => Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, "Content-Type");
     public static ProblemHttpResult TooManyRequests() => Status(StatusCodes.Status429TooManyRequests, "Too many requests", "Slow down and retry after the indicated time.");
     public static ProblemHttpResult TooLarge(long limit) => Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body is larger than {limit} bytes.");
+
+    /// <summary>The problem type URI of a title (one per kind of problem).</summary>
+    public static string TypeOf(string title) => $"https://sharelm.dev/problems/{Slug(title)}";
 
     static string Slug(string title) => string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
