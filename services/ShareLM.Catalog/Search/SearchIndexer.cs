@@ -24,7 +24,7 @@ public sealed class SearchIndexer(NpgsqlDataSource db, IOptions<CatalogOptions> 
             where f.conversation_id in (
                 select conversation_id from {CatalogSchema.Feed}
                 where op = 'upsert' and search is null
-                limit {BatchSize} for update skip locked)
+                order by cursor limit {BatchSize} for update skip locked)
             """);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
