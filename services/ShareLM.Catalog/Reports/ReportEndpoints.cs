@@ -56,8 +56,10 @@ public static class ReportEndpoints
     static async Task<RazorComponentResult> SendAsync(string id, HttpContext http, ExplorerQueries queries, ReportTokens tokens, ReportLimits limits,
         IDocumentStore store, IOptions<CatalogOptions> settings, TimeProvider clock, ILogger<ReportForm> logger, CancellationToken ct)
     {
-        if (http.Request.ContentLength is null or > ReportForm.MaxBodyBytes)
-            return Message("The report is too large", $"A report can be at most {ReportForm.MaxBodyBytes / 1024} KiB.", http.Request.ContentLength is null ? 411 : 413);
+        if (http.Request.ContentLength is null)
+            return Message("Length required", "Send the report from its page (a form states its length).", StatusCodes.Status411LengthRequired);
+        if (http.Request.ContentLength > ReportForm.MaxBodyBytes)
+            return Message("The report is too large", $"A report can be at most {ReportForm.MaxBodyBytes / 1024} KiB.", StatusCodes.Status413PayloadTooLarge);
         if (!http.Request.HasFormContentType)
             return Message("Not a form", "Send the report from its page.", StatusCodes.Status415UnsupportedMediaType);
         if (await PublicConversationAsync(id, queries, ct) is { } refusal) return refusal.Page;
