@@ -271,6 +271,13 @@ async function handle(request: Request, sender: chrome.runtime.MessageSender): P
     case "delete-account": {
       const answer = await relay("DELETE", "/v1/me");
       if (answer.ok) {
+        await chrome.alarms.clear(DrainAlarm);
+        // A drain under way writes its outcome when it ends: let it end, then clear (a later one finds no token).
+        let current: Promise<void> | undefined;
+        do {
+          current = draining;
+          await current;
+        } while (current !== draining);
         await chrome.storage.local.clear();
         await chrome.action.setBadgeText({ text: "" });
       }
