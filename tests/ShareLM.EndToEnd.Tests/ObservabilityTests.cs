@@ -39,11 +39,17 @@ public sealed class ObservabilityTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task A_conversations_lifecycle_is_one_trace_from_the_request_to_the_catalog()
     {
         var contributor = await _stack.Ingest.RegisterAsync();
-        var id = Guid.Parse((string)(await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("traced")))["id"]!);
+        // The listeners are process-wide, so stacks of other test classes running meanwhile are heard too: the
+        // capture is sent inside a trace of the test's own, as a traced caller's would be, and only that trace is read.
+        var trace = ActivityTraceId.CreateRandom();
+        Guid id;
+        using (new Activity("test.capture").SetParentId(trace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+            id = Guid.Parse((string)(await _stack.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("traced")))["id"]!);
         await Eventually.Get(() => _stack.Catalog.FeedEntryAsync(id), TimeSpan.FromSeconds(30), "publication");
 
-        var request = Spans().Single(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/v1/conversations") && s.GetTagItem("http.request.method") as string == "POST");
-        var trace = request.TraceId;
+        var request = Spans().Single(s => s.TraceId == trace && s.Kind == ActivityKind.Server);
+        Assert.Equal("POST", request.GetTagItem("http.request.method"));
+        Assert.Contains("/v1/conversations", request.DisplayName);
         bool InTrace(Activity s) => s.TraceId == trace || s.Links.Any(l => l.Context.TraceId == trace);
         await Eventually.True(() => Task.FromResult(Spans().Any(s => InTrace(s) && s.DisplayName == "catalog.project conversation_published")),
             TimeSpan.FromSeconds(10), "the catalog span");
