@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using ShareLM.Catalog.Reports;
 
 namespace ShareLM.Catalog.Tests;
@@ -53,18 +52,9 @@ public sealed class ReportTokenTests
 }
 
 /// <summary>The report form: what it accepts, what it refuses, and that an accepted report is an event.</summary>
-public sealed partial class ReportTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
+public sealed class ReportTests(CatalogFixture fixture) : IClassFixture<CatalogFixture>
 {
     HttpClient Catalog => fixture.Catalog;
-
-    internal static async Task<string> TokenAsync(HttpClient catalog, Guid id)
-    {
-        var html = await catalog.GetStringAsync($"/conversations/{id}/report");
-        return TokenField().Match(html).Groups[1].Value;
-    }
-
-    internal static Task<HttpResponseMessage> SendAsync(HttpClient catalog, Guid id, Dictionary<string, string> form) =>
-        catalog.PostAsync($"/conversations/{id}/report", new FormUrlEncodedContent(form));
 
     async Task<long> ReportsOfAsync(Guid conversation) =>
         await fixture.ScalarAsync("select count(*) from sharelm.mt_events where type = 'conversation_reported' and data->>'conversationId' = $1", conversation.ToString("D"));
@@ -74,13 +64,13 @@ public sealed partial class ReportTests(CatalogFixture fixture) : IClassFixture<
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-1"));
-        var response = await SendAsync(Catalog, id, new()
+        var response = await Catalog.SendReportAsync(id, new()
         {
-            ["reason"] = "about-me", ["details"] = "My home address is in the second turn.", ["contact"] = "me@example.org", ["token"] = await TokenAsync(Catalog, id),
+            ["reason"] = "about-me", ["details"] = "My home address is in the second turn.", ["contact"] = "me@example.org", ["token"] = await Catalog.ReportTokenAsync(id),
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        var reportId = Guid.Parse(ReportId().Match(html).Groups[1].Value);
+        var reportId = ReportForms.ReportIdOf(html);
         Assert.Equal(1, await ReportsOfAsync(id));
         Assert.Equal(1, await fixture.ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1 and data->>'details' = 'My home address is in the second turn.' and data->>'contact' = 'me@example.org'", reportId));
         // A report stream is not a conversation: no write-model row is made for it.
@@ -111,12 +101,12 @@ public sealed partial class ReportTests(CatalogFixture fixture) : IClassFixture<
         var form = new Dictionary<string, string> { ["reason"] = reason, ["details"] = details, ["contact"] = contact };
         form["token"] = token switch
         {
-            "token" or "honeypot" => await TokenAsync(Catalog, id),
-            "other" => await TokenAsync(Catalog, await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-other"))),
+            "token" or "honeypot" => await Catalog.ReportTokenAsync(id),
+            "other" => await Catalog.ReportTokenAsync(await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-other"))),
             _ => token,
         };
         if (token == "honeypot") form["website"] = "http://spam.example";
-        var response = await SendAsync(Catalog, id, form);
+        var response = await Catalog.SendReportAsync(id, form);
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, why);
         Assert.Contains("The report could not be sent", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, await ReportsOfAsync(id));
@@ -127,29 +117,23 @@ public sealed partial class ReportTests(CatalogFixture fixture) : IClassFixture<
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-gone"));
-        var token = await TokenAsync(Catalog, id);
+        var token = await Catalog.ReportTokenAsync(id);
         var held = Guid.Parse((string)(await fixture.Ingest.CaptureAsync(contributor, Clients.SimpleConversation("report-held")))["id"]!);
         Assert.Equal(HttpStatusCode.NotFound, (await Catalog.GetAsync($"/conversations/{held}/report")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Catalog.GetAsync($"/conversations/{Guid.NewGuid()}/report")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Catalog.GetAsync("/conversations/x/report")).StatusCode);
 
-        var tooLarge = await SendAsync(Catalog, id, new() { ["reason"] = "other", ["details"] = new string('x', 20_000), ["token"] = token });
+        var tooLarge = await Catalog.SendReportAsync(id, new() { ["reason"] = "other", ["details"] = new string('x', 20_000), ["token"] = token });
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         var json = await Catalog.PostAsync($"/conversations/{id}/report", Clients.RawJson("{\"reason\":\"other\"}"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
 
         await fixture.DeleteAsync(contributor, id);
         await Eventually.True(async () => (await Catalog.GetAsync($"/conversations/{id}/report")).StatusCode == HttpStatusCode.Gone, TimeSpan.FromSeconds(20), "the take-down");
-        var late = await SendAsync(Catalog, id, new() { ["reason"] = "other", ["details"] = "It should not be public anymore.", ["token"] = token });
+        var late = await Catalog.SendReportAsync(id, new() { ["reason"] = "other", ["details"] = "It should not be public anymore.", ["token"] = token });
         Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
         Assert.Equal(0, await ReportsOfAsync(id));
     }
-
-    [GeneratedRegex("name=\"token\" value=\"([^\"]+)\"")]
-    internal static partial Regex TokenField();
-
-    [GeneratedRegex("Report ([0-9a-f-]{36}) will be read")]
-    private static partial Regex ReportId();
 }
 
 public sealed class TightReportLimitFixture : CatalogFixture
@@ -172,10 +156,10 @@ public sealed class ReportLimitTests(TightReportLimitFixture fixture) : IClassFi
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-limit"));
-        var form = new Dictionary<string, string> { ["reason"] = "other", ["details"] = "It is spam, surely.", ["token"] = await ReportTests.TokenAsync(fixture.Catalog, id) };
-        Assert.Equal(HttpStatusCode.Accepted, (await ReportTests.SendAsync(fixture.Catalog, id, form)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await ReportTests.SendAsync(fixture.Catalog, id, form)).StatusCode);
-        var refused = await ReportTests.SendAsync(fixture.Catalog, id, form);
+        var form = new Dictionary<string, string> { ["reason"] = "other", ["details"] = "It is spam, surely.", ["token"] = await fixture.Catalog.ReportTokenAsync(id) };
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Catalog.SendReportAsync(id, form)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Catalog.SendReportAsync(id, form)).StatusCode);
+        var refused = await fixture.Catalog.SendReportAsync(id, form);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(2, await fixture.ScalarAsync("select count(*) from sharelm.mt_events where type = 'conversation_reported' and data->>'conversationId' = $1", id.ToString("D")));

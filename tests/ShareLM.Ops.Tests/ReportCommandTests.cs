@@ -1,20 +1,18 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace ShareLM.Ops.Tests;
 
 /// <summary><c>ops reports</c>: a report sent from a conversation's page, listed and decided by an operator.</summary>
-public sealed partial class ReportCommandTests(OpsFixture fixture) : IClassFixture<OpsFixture>
+public sealed class ReportCommandTests(OpsFixture fixture) : IClassFixture<OpsFixture>
 {
     async Task<Guid> ReportAsync(Guid conversation, string details)
     {
-        var form = await fixture.Catalog.GetStringAsync($"/conversations/{conversation}/report");
-        var response = await fixture.Catalog.PostAsync($"/conversations/{conversation}/report", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await fixture.Catalog.SendReportAsync(conversation, new()
         {
-            ["reason"] = "about-me", ["details"] = details, ["contact"] = "reporter@example.org", ["token"] = TokenField().Match(form).Groups[1].Value,
-        }));
+            ["reason"] = "about-me", ["details"] = details, ["contact"] = "reporter@example.org", ["token"] = await fixture.Catalog.ReportTokenAsync(conversation),
+        });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return Guid.Parse(ReportId().Match(await response.Content.ReadAsStringAsync()).Groups[1].Value);
+        return ReportForms.ReportIdOf(await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -64,10 +62,4 @@ public sealed partial class ReportCommandTests(OpsFixture fixture) : IClassFixtu
         Assert.Equal(2, (await fixture.RunAsync("reports", "resolve", report.ToString(), "--keep", "--takedown")).ExitCode);
         Assert.Equal(2, (await fixture.RunAsync("reports", "resolve", report.ToString())).ExitCode);
     }
-
-    [GeneratedRegex("name=\"token\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
-
-    [GeneratedRegex("Report ([0-9a-f-]{36}) will be read")]
-    private static partial Regex ReportId();
 }

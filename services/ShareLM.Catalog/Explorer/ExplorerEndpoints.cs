@@ -48,19 +48,7 @@ public static class ExplorerEndpoints
         return stored switch
         {
             StoredConversation.Public p => new RazorComponentResult<ConversationPage>(new { p.Record, p.Json }),
-            StoredConversation.TakenDown => new RazorComponentResult<MessagePage>(new
-            {
-                Title = "This conversation was removed",
-                Message = "It was public once and has been taken down: by the person who shared it, or after a report. It is no longer in the dataset, " +
-                    "and mirrors that follow the feed have been told to remove it too.",
-            })
-            { StatusCode = StatusCodes.Status410Gone },
-            _ => new RazorComponentResult<MessagePage>(new
-            {
-                Title = "No such conversation",
-                Message = "No public conversation has that address. Conversations still held for their contributor's review are not shown anywhere.",
-            })
-            { StatusCode = StatusCodes.Status404NotFound },
+            var other => MessagePage.NotPublic(other),
         };
     }
 

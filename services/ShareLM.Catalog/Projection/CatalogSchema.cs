@@ -58,9 +58,8 @@ public static class CatalogSchema
         foreach (var column in new[] { "model", "source", "language" })
             feed.Indexes.Add(new IndexDefinition($"feed_{column}_cursor_idx") { Columns = [column, "cursor"] });
         feed.Indexes.Add(new IndexDefinition("feed_published_at_idx") { Columns = ["published_at"] });
-        // What the search indexer has still to do, found without reading the rest (written as PostgreSQL prints it,
-        // so that a migration sees it unchanged).
-        feed.Indexes.Add(new IndexDefinition("feed_search_pending_idx") { Columns = ["cursor"], Predicate = "((op)::text = 'upsert'::text) AND (search IS NULL)" });
+        // What the search indexer has still to do, found without reading the rest.
+        feed.Indexes.Add(new IndexDefinition("feed_search_pending_idx") { Columns = ["cursor"], Predicate = "op = 'upsert' and search is null" });
         options.Storage.ExtendedSchemaObjects.Add(feed);
 
         var store = new Table(new PostgresqlObjectName(Schema, "store", SchemaUtils.IdentifierUsage.General));

@@ -57,11 +57,11 @@ public static class ReportEndpoints
         IDocumentStore store, IOptions<CatalogOptions> settings, TimeProvider clock, ILogger<ReportForm> logger, CancellationToken ct)
     {
         if (http.Request.ContentLength is null)
-            return Message("Length required", "Send the report from its page (a form states its length).", StatusCodes.Status411LengthRequired);
+            return MessagePage.Result("Length required", "Send the report from its page (a form states its length).", StatusCodes.Status411LengthRequired);
         if (http.Request.ContentLength > ReportForm.MaxBodyBytes)
-            return Message("The report is too large", $"A report can be at most {ReportForm.MaxBodyBytes / 1024} KiB.", StatusCodes.Status413PayloadTooLarge);
+            return MessagePage.Result("The report is too large", $"A report can be at most {ReportForm.MaxBodyBytes / 1024} KiB.", StatusCodes.Status413PayloadTooLarge);
         if (!http.Request.HasFormContentType)
-            return Message("Not a form", "Send the report from its page.", StatusCodes.Status415UnsupportedMediaType);
+            return MessagePage.Result("Not a form", "Send the report from its page.", StatusCodes.Status415UnsupportedMediaType);
         if (await PublicConversationAsync(id, queries, ct) is { } refusal) return refusal.Page;
         var conversationId = Guid.Parse(id);
 
@@ -71,7 +71,7 @@ public static class ReportEndpoints
             {
                 var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(10);
                 http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Message("Too many reports", "Too many reports were sent from your network in the last hour. Please try again later.",
+                return MessagePage.Result("Too many reports", "Too many reports were sent from your network in the last hour. Please try again later.",
                     StatusCodes.Status429TooManyRequests);
             }
         }
@@ -107,7 +107,7 @@ public static class ReportEndpoints
         }
         // The reporter's words and contact are never logged.
         logger.LogInformation("Report {ReportId} received for conversation {ConversationId} ({Reason})", reportId, conversationId, report.Reason);
-        return Message("Thank you: the report was received",
+        return MessagePage.Result("Thank you: the report was received",
             $"Report {reportId:D} will be read by an operator. If the conversation is taken down, its page will say so and mirrors will be told to remove it.",
             StatusCodes.Status202Accepted);
     }
@@ -120,13 +120,10 @@ public static class ReportEndpoints
         return stored switch
         {
             StoredConversation.Public => null,
-            StoredConversation.TakenDown => new(Message("This conversation was removed", "It has already been taken down; there is nothing left to report.", StatusCodes.Status410Gone)),
-            _ => new(Message("No such conversation", "No public conversation has that address.", StatusCodes.Status404NotFound)),
+            var other => new(MessagePage.NotPublic(other)),
         };
     }
 
-    static RazorComponentResult Message(string title, string message, int status) =>
-        new RazorComponentResult<MessagePage>(new { Title = title, Message = message }) { StatusCode = status };
 }
 
 /// <summary>Reports per address (IPv6: its /64) per hour, in this instance.</summary>
