@@ -24,6 +24,20 @@ public sealed class ReportTokenTests
         Assert.Equal(ReportTokenCheck.Expired, tokens.Check(token, conversation, Minimum, Maximum));
     }
 
+    [Fact]
+    public void Every_form_gets_its_own_token_and_a_token_names_one_report_id()
+    {
+        var tokens = new ReportTokens("a release secret of some length", new FakeClock());
+        var conversation = Guid.NewGuid();
+        var first = tokens.Issue(conversation);
+        var second = tokens.Issue(conversation);
+        Assert.NotEqual(first, second);
+        Assert.Equal(tokens.ReportIdOf(first), tokens.ReportIdOf(first));
+        Assert.NotEqual(tokens.ReportIdOf(first), tokens.ReportIdOf(second));
+        Assert.Equal(8, tokens.ReportIdOf(first).Version);
+        Assert.NotEqual(tokens.ReportIdOf(first), new ReportTokens("another release secret entirely", new FakeClock()).ReportIdOf(first));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
@@ -31,7 +45,11 @@ public sealed class ReportTokenTests
     [InlineData("1764676800.")]
     [InlineData(".abc")]
     [InlineData("-5.abc")]
-    [InlineData("99999999999999999999999.abc")]
+    [InlineData("1764676800.abc")]
+    [InlineData("1764676800..abc")]
+    [InlineData("1764676800.nonce.abc")]
+    [InlineData("1764676800.nonce.abc.def")]
+    [InlineData("99999999999999999999999.nonce.abc")]
     public void A_made_up_token_is_invalid(string? token)
     {
         var tokens = new ReportTokens("a release secret of some length", new FakeClock());
@@ -64,13 +82,22 @@ public sealed class ReportTests(CatalogFixture fixture) : IClassFixture<CatalogF
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-1"));
+        var token = await Catalog.ReportTokenAsync(id);
         var response = await Catalog.SendReportAsync(id, new()
         {
-            ["reason"] = "about-me", ["details"] = "My home address is in the second turn.", ["contact"] = "me@example.org", ["token"] = await Catalog.ReportTokenAsync(id),
+            ["reason"] = "about-me", ["details"] = "My home address is in the second turn.", ["contact"] = "me@example.org", ["token"] = token,
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         var reportId = ReportForms.ReportIdOf(html);
+        Assert.Equal(1, await ReportsOfAsync(id));
+        // The same form sent again (a double click, a reload) is the same report, not a second one.
+        var again = await Catalog.SendReportAsync(id, new()
+        {
+            ["reason"] = "other", ["details"] = "Sent a second time with other words.", ["token"] = token,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(reportId, ReportForms.ReportIdOf(await again.Content.ReadAsStringAsync()));
         Assert.Equal(1, await ReportsOfAsync(id));
         Assert.Equal(1, await fixture.ScalarAsync("select count(*) from sharelm.mt_events where stream_id = $1 and data->>'details' = 'My home address is in the second turn.' and data->>'contact' = 'me@example.org'", reportId));
         // A report stream is not a conversation: no write-model row is made for it.
@@ -156,10 +183,11 @@ public sealed class ReportLimitTests(TightReportLimitFixture fixture) : IClassFi
     {
         var contributor = await fixture.Ingest.RegisterAsync();
         var id = await fixture.PublishAsync(contributor, Clients.SimpleConversation("report-limit"));
-        var form = new Dictionary<string, string> { ["reason"] = "other", ["details"] = "It is spam, surely.", ["token"] = await fixture.Catalog.ReportTokenAsync(id) };
-        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Catalog.SendReportAsync(id, form)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Catalog.SendReportAsync(id, form)).StatusCode);
-        var refused = await fixture.Catalog.SendReportAsync(id, form);
+        async Task<HttpResponseMessage> ReportAsync() => await fixture.Catalog.SendReportAsync(id,
+            new() { ["reason"] = "other", ["details"] = "It is spam, surely.", ["token"] = await fixture.Catalog.ReportTokenAsync(id) });
+        Assert.Equal(HttpStatusCode.Accepted, (await ReportAsync()).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await ReportAsync()).StatusCode);
+        var refused = await ReportAsync();
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(2, await fixture.ScalarAsync("select count(*) from sharelm.mt_events where type = 'conversation_reported' and data->>'conversationId' = $1", id.ToString("D")));

@@ -33,7 +33,7 @@ public sealed record ReportForm(string? Reason, string? Details, string? Contact
 /// <summary>
 /// GET and POST /conversations/{id}/report: anyone can ask for a public conversation to be taken down. A report is an
 /// event (<see cref="ConversationReported"/>, a stream of its own), so none is lost; operators list and decide them
-/// with <c>ops reports</c>. Anti-spam without a captcha: a signed, time-based token in the form
+/// with <c>ops reports</c>. Anti-spam without a captcha: a signed, time-based, single-use token in the form
 /// (<see cref="ReportTokens"/>), a hidden field scripts fill, and a per-address hourly limit.
 /// </summary>
 public static class ReportEndpoints
@@ -98,19 +98,29 @@ public static class ReportEndpoints
             })
             { StatusCode = StatusCodes.Status400BadRequest };
 
-        var reportId = Guid.CreateVersion7();
-        await using (var session = store.LightweightSession())
+        // The token's report id: a form sent twice (a double click, a reload, a script replaying it) is one report.
+        var reportId = tokens.ReportIdOf(report.Token!);
+        try
         {
+            await using var session = store.LightweightSession();
             session.Events.StartStream(reportId, new ConversationReported(reportId, conversationId, report.Reason!, report.Details!.Trim(),
                 string.IsNullOrWhiteSpace(report.Contact) ? null : report.Contact.Trim(), clock.GetUtcNow()));
             await session.SaveChangesAsync(ct);
+            // The reporter's words and contact are never logged.
+            logger.LogInformation("Report {ReportId} received for conversation {ConversationId} ({Reason})", reportId, conversationId, report.Reason);
         }
-        // The reporter's words and contact are never logged.
-        logger.LogInformation("Report {ReportId} received for conversation {ConversationId} ({Reason})", reportId, conversationId, report.Reason);
+        catch (Exception e) when (IsExistingReport(e))
+        {
+            logger.LogInformation("Report {ReportId} for conversation {ConversationId} was sent again; the first one stands", reportId, conversationId);
+        }
         return MessagePage.Result("Thank you: the report was received",
             $"Report {reportId:D} will be read by an operator. If the conversation is taken down, its page will say so and mirrors will be told to remove it.",
             StatusCodes.Status202Accepted);
     }
+
+    static bool IsExistingReport(Exception e) =>
+        e is JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is { } inner && IsExistingReport(inner);
 
     sealed record Refusal(RazorComponentResult Page);
 
