@@ -223,7 +223,7 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
             return ids.Count >= expected ? ids : null;
         }, TimeSpan.FromSeconds(20), "the search index");
 
-    static List<Guid> ResultIds(string html) =>
+    internal static List<Guid> ResultIds(string html) =>
         [.. ResultLink().Matches(html).Select(m => Guid.Parse(m.Groups[1].Value))];
 
     [GeneratedRegex("<li>\\s*<a href=\"/conversations/([0-9a-f-]{36})\"")]

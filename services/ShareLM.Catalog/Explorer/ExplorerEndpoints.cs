@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ShareLM.Catalog.DatasetCard;
 using ShareLM.Catalog.Options;
+using ShareLM.Catalog.Search;
 using ShareLM.Catalog.Snapshots;
 using ShareLM.Catalog.Stats;
 
@@ -31,13 +32,15 @@ public static class ExplorerEndpoints
     static async Task<RazorComponentResult> HomeAsync(StatsService stats, CancellationToken ct) =>
         new RazorComponentResult<HomePage>(new { Stats = await stats.GetAsync(ct) });
 
-    static async Task<RazorComponentResult> BrowseAsync(HttpRequest request, StatsService stats, ExplorerQueries queries, CancellationToken ct)
+    static async Task<RazorComponentResult> BrowseAsync(HttpRequest request, StatsService stats, ExplorerQueries queries, SearchIndexer search,
+        CancellationToken ct)
     {
         var query = BrowseQuery.Parse(request.Query);
         var current = await stats.GetAsync(ct);
         if (query.Errors.Count > 0)
             return new RazorComponentResult<BrowsePage>(new { Query = query, Stats = current }) { StatusCode = StatusCodes.Status400BadRequest };
-        return new RazorComponentResult<BrowsePage>(new { Query = query, Page = await queries.BrowseAsync(query, ct), Stats = current });
+        var backlog = query.Search is null ? 0 : await search.BacklogAsync(ct);
+        return new RazorComponentResult<BrowsePage>(new { Query = query, Page = await queries.BrowseAsync(query, ct), Stats = current, SearchBacklog = backlog });
     }
 
     static async Task<RazorComponentResult> ConversationAsync(string id, HttpResponse response, ExplorerQueries queries, CancellationToken ct)
