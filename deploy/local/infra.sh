@@ -236,6 +236,14 @@ rabbitmq_stop() {
 cmd=${1:-}; shift || true
 case "$cmd" in
   install) install_missing ;;
+  install-test-tools)
+    # Debian's pandas runs the download page's pandas example in the tests (pyarrow is not packaged, so the
+    # example reads the JSON-lines snapshot).
+    if ! /usr/bin/python3 -c "import pandas" 2>/dev/null; then
+      log "installing: python3-pandas"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pandas >/dev/null
+    fi ;;
   install-browser)
     if ! command -v chromium >/dev/null; then
       log "installing: chromium"
@@ -251,5 +259,5 @@ case "$cmd" in
   free-port) free_port ;;
   alive) alive "$1" ;;
   stop-tree) stop_tree "$@" ;;
-  *) log "usage: infra.sh install | postgres start|stop | rabbitmq start|stop | free-port | alive <pidfile>"; exit 2 ;;
+  *) log "usage: infra.sh install | install-browser | install-test-tools | postgres start|stop | rabbitmq start|stop | free-port | alive <pidfile>"; exit 2 ;;
 esac

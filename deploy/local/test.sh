@@ -9,7 +9,7 @@ run="$root/.local/test-run-$$"
 results="$run/results"
 
 if ! command -v dotnet >/dev/null; then echo "The .NET 10 SDK is required: 'dotnet' is not on PATH." >&2; echo "0 passed, 1 failed"; exit 1; fi
-"$infra" install || { echo "0 passed, 1 failed"; exit 1; }
+"$infra" install && "$infra" install-test-tools || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$run" "$results" "$run/tmp"
 # Whatever the tests write to "the temp directory" (logs, snapshots, browser profiles) goes with the run.
 export TMPDIR="$run/tmp"

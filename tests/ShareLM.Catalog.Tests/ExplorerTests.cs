@@ -184,6 +184,10 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
             var counts = new Dictionary<string, long>();
             while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
             Assert.True(counts.GetValueOrDefault("gemini-1.5-pro") >= 1);
+
+            // pandas as written on the page, in a Python that has it (test.sh installs Debian's).
+            var pandas = await RunAsync(await PythonWithAsync("pandas"), Example(html, "example-pandas"), work.FullName);
+            Assert.Matches(@"(?m)^gemini-1\.5-pro\s+[1-9]\d*$", pandas);
         }
         finally
         {
@@ -196,6 +200,23 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
         var match = Regex.Match(html, $"<pre id=\"{id}\"[^>]*><code>(.*?)</code></pre>", RegexOptions.Singleline);
         Assert.True(match.Success, $"the page has no example {id}");
         return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    static async Task<string> PythonWithAsync(string module)
+    {
+        foreach (var python in new[] { "python3", "/usr/bin/python3" })
+        {
+            var info = new ProcessStartInfo(python, ["-c", $"import {module}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            try
+            {
+                using var process = Process.Start(info)!;
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                if (process.ExitCode == 0) return python;
+            }
+            catch (System.ComponentModel.Win32Exception) { } // not on this machine
+        }
+        Assert.Fail($"No python3 here can import {module}: deploy/local/infra.sh install-test-tools installs Debian's.");
+        return "";
     }
 
     static async Task<string> RunAsync(string program, string script, string directory)
