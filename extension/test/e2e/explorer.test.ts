@@ -4,7 +4,8 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -165,6 +166,20 @@ describe("the explorer", { concurrency: 1 }, () => {
     await page.locator("a[href='/v1/dataset.jsonl']").click();
     const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
     assert.equal(lines.length, 3);
+
+    // What a reader does with an example: copy it with its button and run it as it is.
+    await page.locator("button[data-copy='example-curl']").click();
+    const script = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(script.includes(`curl -sS -D headers.txt -o sharelm.jsonl ${stack.catalog}/v1/dataset.jsonl`), script);
+    const work = mkdtempSync(join(tmpdir(), "sharelm-example-"));
+    try {
+      const { stdout } = await run("bash", ["-c", script], { cwd: work, timeout: 60_000 });
+      assert.equal(readFileSync(join(work, "sharelm.jsonl"), "utf8").trim().split("\n").length, 3);
+      // The changes after the snapshot's cursor: none here, or lines of the feed.
+      for (const line of stdout.split("\n").filter((l) => l.length > 0)) assert.ok(line.startsWith('{"cursor":'), line);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
     await assertAccessible(page);
     await page.close();
   });
