@@ -74,7 +74,11 @@ public sealed partial class ExplorerTests(CatalogFixture fixture) : IClassFixtur
         Assert.Equal([newer, older], await ResultsOnceIndexedAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&rating=thumbdown&language=en&from={today}&to={today}", 2));
         var (_, html) = await PageAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&rating=thumbdown&language=en&from={today}&to={today}");
         // The form shows the filters it ran with.
-        Assert.Contains("<option value=\"claude-3-5-sonnet\" selected>", html);
+        Assert.Contains("<input id=\"model\" name=\"model\" list=\"models\" value=\"claude-3-5-sonnet\"", html);
+        Assert.Contains("<option value=\"en\" selected>", html);
+        // Every model the dataset holds is offered as the model is typed (once the stats have counted it).
+        await Eventually.True(async () => (await PageAsync("/conversations")).Html.Contains("<option value=\"gpt-4o\"></option>"), TimeSpan.FromSeconds(30),
+            "gpt-4o among the models offered");
 
         var newerCursor = (await Catalog.FeedEntryAsync(newer))!.Cursor;
         (_, html) = await PageAsync($"/conversations?q={tag}&model=claude-3-5-sonnet&before={newerCursor}");
