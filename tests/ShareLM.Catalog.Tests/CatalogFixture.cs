@@ -11,10 +11,13 @@ public class CatalogFixture : StackFixture
 
     public string SnapshotDirectory { get; } = Directory.CreateTempSubdirectory("sharelm-test-snapshots-").FullName;
 
+    /// <summary>Settings a derived fixture changes from this one's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> SettingsChanged => new Dictionary<string, string?>();
+
     protected override StackOptions Options => new()
     {
         HoldWindow = TimeSpan.FromMinutes(10),
-        Settings = new()
+        Settings = new Dictionary<string, string?>
         {
             ["Catalog:SnapshotInterval"] = SnapshotInterval.ToString(),
             ["Catalog:SnapshotDirectory"] = SnapshotDirectory,
@@ -26,7 +29,7 @@ public class CatalogFixture : StackFixture
             ["Catalog:ReportsPerHourPerAddress"] = "1000",
             // Searches take both of their ways (the newest cursors in order, then the full-text index) within a few records.
             ["Catalog:SearchWindow"] = "2",
-        },
+        }.With(SettingsChanged),
     };
 
     public async Task<Guid> PublishAsync(Contributor contributor, object conversation)

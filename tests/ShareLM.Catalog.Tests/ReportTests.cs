@@ -165,15 +165,7 @@ public sealed class ReportTests(CatalogFixture fixture) : IClassFixture<CatalogF
 
 public sealed class TightReportLimitFixture : CatalogFixture
 {
-    protected override StackOptions Options
-    {
-        get
-        {
-            var options = base.Options;
-            options.Settings["Catalog:ReportsPerHourPerAddress"] = "2";
-            return options;
-        }
-    }
+    protected override IReadOnlyDictionary<string, string?> SettingsChanged => new Dictionary<string, string?> { ["Catalog:ReportsPerHourPerAddress"] = "2" };
 }
 
 public sealed class ReportLimitTests(TightReportLimitFixture fixture) : IClassFixture<TightReportLimitFixture>

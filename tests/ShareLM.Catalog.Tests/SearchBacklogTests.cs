@@ -5,16 +5,11 @@ namespace ShareLM.Catalog.Tests;
 /// <summary>An indexer that runs only when a test asks it to, as one far behind after a rebuild would look.</summary>
 public sealed class IdleSearchIndexerFixture : CatalogFixture
 {
-    protected override StackOptions Options
+    protected override IReadOnlyDictionary<string, string?> SettingsChanged => new Dictionary<string, string?>
     {
-        get
-        {
-            var options = base.Options;
-            options.Settings["Catalog:SearchIndexInterval"] = "01:00:00";
-            options.Settings["Catalog:StatsRefreshInterval"] = "00:00:00";
-            return options;
-        }
-    }
+        ["Catalog:SearchIndexInterval"] = "01:00:00",
+        ["Catalog:StatsRefreshInterval"] = "00:00:00",
+    };
 }
 
 public sealed class SearchBacklogTests(IdleSearchIndexerFixture fixture) : IClassFixture<IdleSearchIndexerFixture>
