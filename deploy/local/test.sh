@@ -101,7 +101,20 @@ if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 failed=$((failed + format_failed + ext_failed))
 passed=$((passed + ext_passed))
 if [ "$failed" != 0 ]; then
-  # Repeat each failure's name and message last, where a truncated CI log still shows them.
+  # What each failed test wrote (its diagnosis), then each failure's name and message last, where a truncated
+  # CI log still shows them.
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk -v RS='<UnitTestResult ' 'NR > 1 { tag = $0; sub(/>.*/, "", tag) } NR > 1 && tag ~ /outcome="Failed"/ {
+      sub(/<\/Results>.*/, "") # the last result runs on to the output of the whole run
+      if (!match($0, /<StdOut>[^<]*/)) next
+      name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name)
+      text = substr($0, RSTART + 8, RLENGTH - 8)
+      gsub(/&quot;/, "\"", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&#xD;/, "", text); gsub(/&#xA;/, "\n", text); gsub(/&amp;/, "\\&", text)
+      print "--- output of " name " (its first 80 lines) ---"
+      n = split(text, lines, "\n"); for (i = 1; i <= n && i <= 80; i++) print "  " substr(lines[i], 1, 300)
+    }' "$trx"
+  done
   echo "--- failed tests ---"
   for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue

@@ -1,4 +1,3 @@
-using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -97,7 +96,7 @@ public static class CatalogApp
                     o.BatchSize = 1_000;
                 });
             })
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .AddShareLMDaemon();
         builder.Services.AddHealthChecks().AddDaemonLag("projection-lag", postgres, CatalogProjection.DaemonName);
 
         // Last, so that a host (the tests) can replace or add anything.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using JasperFx.Events.Daemon;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using ShareLM.Ingest.Capture;
@@ -56,7 +55,7 @@ public static class IngestApp
                 options.Projections.DaemonLockId = DaemonLockId;
             })
             .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton)
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .AddShareLMDaemon();
         builder.AddShareLMBus();
         builder.Services.AddHealthChecks().AddDaemonLag("relay-lag", ConnectionSettings.Postgres(builder.Configuration), EventRelay.SubscriptionName);
 

@@ -116,16 +116,20 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(conversations.Count >= 20, "the load was too light to mean anything");
 
         using var catalogClient = new HttpClient { BaseAddress = catalog[^1].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var settling = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await Eventually.True(async () => Mismatches(conversations, await catalogClient.WholeFeedAsync()).Count == 0,
                 TimeSpan.FromSeconds(120), "every invariant to hold");
+            output.WriteLine($"every invariant held {settling.Elapsed.TotalSeconds:0.0} s after the load stopped");
         }
         catch (TimeoutException)
         {
-            foreach (var m in Mismatches(conversations, await catalogClient.WholeFeedAsync()).Take(20)) output.WriteLine(m);
-            await DiagnoseAsync();
-            foreach (var p in _processes) output.WriteLine($"--- {p.LogFile}\n" + string.Join('\n', File.ReadLines(p.LogFile).Where(l => l.Contains("\"Error\"") || l.Contains("fail")).TakeLast(10)));
+            var mismatches = Mismatches(conversations, await catalogClient.WholeFeedAsync());
+            output.WriteLine($"{mismatches.Count} conversations break an invariant; the first ones:");
+            foreach (var (_, problem) in mismatches.Take(10)) output.WriteLine(problem);
+            await DiagnoseAsync(mismatches.Select(m => m.Id).Distinct().Take(3).ToList());
+            foreach (var p in _processes) output.WriteLine($"--- {p.LogFile}\n" + string.Join('\n', File.ReadLines(p.LogFile).Where(l => l.Contains("\"Error\"") || l.Contains("fail") || l.Contains("starts again")).TakeLast(10)));
             throw;
         }
 
@@ -139,6 +143,20 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
                                   where type = 'conversation_published' group by 1, 2 having count(*) > 1) d
             """, connection))
             Assert.Equal(0L, (long)(await twice.ExecuteScalarAsync())!);
+
+        // No send was committed after a newer one: the clients never take turns away, so no stream may lose any. (A
+        // request that timed out and was sent again must not be committed late, after the client's next capture.)
+        await using (var shrinking = new NpgsqlCommand("""
+            select count(*) from (
+              select n, lag(n) over (partition by stream_id order by seq_id) as before from (
+                select stream_id, seq_id,
+                       case when type = 'conversation_extended' then (data->>'keptTurns')::int + jsonb_array_length(data->'newTurns')
+                            else jsonb_array_length(data->'turns') end as n
+                from sharelm.mt_events
+                where type in ('conversation_captured', 'conversation_revised', 'conversation_extended') and data->>'erased' is distinct from 'true') t) u
+            where n < before
+            """, connection))
+            Assert.Equal(0L, (long)(await shrinking.ExecuteScalarAsync())!);
 
         // Erased means erased: no deleted conversation's marker is readable anywhere in the database.
         var markers = conversations.Where(c => c.Deleted).Select(c => "%" + c.Marker + "%").ToArray();
@@ -165,14 +183,32 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Where things stand, for reading after a failure.</summary>
-    async Task DiagnoseAsync()
+    async Task DiagnoseAsync(IReadOnlyList<Guid> examples)
     {
         await using var connection = new NpgsqlConnection(_postgres.ConnectionString(Database));
         await connection.OpenAsync();
+        // What happened to a few of the conversations that break an invariant, event by event.
+        foreach (var id in examples)
+        {
+            var lines = new List<string>();
+            foreach (var sql in new[]
+                     {
+                         "select seq_id || ' v' || version || ' ' || type || ' ' || to_char(timestamp, 'HH24:MI:SS.MS') from sharelm.mt_events where stream_id = $1 order by seq_id",
+                         "select 'state ' || (data->>'status') || ' revision ' || (data->>'revision') || ' publishAt ' || (data->>'publishAt') from sharelm.mt_doc_conversationstate where id = $1",
+                         "select 'schedule due ' || to_char(due_at, 'HH24:MI:SS.MS') || ' attempts ' || attempts from scheduler.scheduled_messages where token_id = $1",
+                     })
+            {
+                await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter { Value = id } } };
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+            }
+            output.WriteLine($"{id}: {string.Join("; ", lines)}");
+        }
         foreach (var sql in new[]
                  {
                      "select 'head', max(seq_id)::text from sharelm.mt_events",
-                     "select name, last_seq_id::text from sharelm.mt_event_progression",
+                     "select name, last_seq_id::text || ' at ' || to_char(last_updated, 'HH24:MI:SS') from sharelm.mt_event_progression",
+                     "select 'advisory locks held', string_agg(objid::text, ' ') from pg_locks where locktype = 'advisory'",
                      "select 'scheduled', count(*)::text from scheduler.scheduled_messages",
                      "select 'overdue schedules', count(*)::text from scheduler.scheduled_messages where due_at < now()",
                      "select data->>'status', count(*)::text from sharelm.mt_doc_conversationstate group by 1",
@@ -203,23 +239,23 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    static List<string> Mismatches(List<Conversation> conversations, List<FeedEntry> feed)
+    static List<(Guid Id, string Problem)> Mismatches(List<Conversation> conversations, List<FeedEntry> feed)
     {
         var entries = feed.GroupBy(e => e.ConversationId).ToDictionary(g => g.Key, g => g.ToList());
-        var problems = new List<string>();
+        var problems = new List<(Guid, string)>();
         foreach (var c in conversations)
         {
             entries.TryGetValue(c.Id, out var mine);
-            if (mine is { Count: > 1 }) problems.Add($"{c.Id}: {mine.Count} feed entries");
+            if (mine is { Count: > 1 }) problems.Add((c.Id, $"{c.Id}: {mine.Count} feed entries"));
             var entry = mine?.SingleOrDefault();
             if (c.Deleted)
             {
-                if (entry is { Op: "upsert" }) problems.Add($"{c.Id}: deleted but public");
+                if (entry is { Op: "upsert" }) problems.Add((c.Id, $"{c.Id}: deleted but public"));
                 continue;
             }
-            if (entry is not { Op: "upsert" }) { problems.Add($"{c.Id}: accepted but not public ({entry?.Op ?? "absent"})"); continue; }
+            if (entry is not { Op: "upsert" }) { problems.Add((c.Id, $"{c.Id}: accepted but not public ({entry?.Op ?? "absent"})")); continue; }
             var turns = entry.Record!["conversation"]!.AsArray().Select(t => (string)t!["content"]!).ToList();
-            if (!turns.SequenceEqual(c.Turns.Select(t => ShareLM.Ingest.Redaction.Redactor.Redact(t).Text))) problems.Add($"{c.Id}: public at {turns.Count} turns, latest accepted has {c.Turns.Count}");
+            if (!turns.SequenceEqual(c.Turns.Select(t => ShareLM.Ingest.Redaction.Redactor.Redact(t).Text))) problems.Add((c.Id, $"{c.Id}: public at {turns.Count} turns, latest accepted has {c.Turns.Count}"));
         }
         return problems;
     }

@@ -37,13 +37,24 @@ public sealed record WriteResult(Decision Decision, ConversationState? Before, C
 /// loads every state, each decision appends with the version it saw (optimistic concurrency), one commit
 /// makes them durable, and only then does each request get its answer. Two commands for one conversation never
 /// share a batch; a conflict (another instance appended first) re-runs the affected commands one by one against
-/// fresh state.
+/// fresh state. A command whose caller stopped waiting before it was committed (the client timed out or hung up) is
+/// dropped at its next attempt, never committed later: its sender will send again, and a late commit of an old
+/// capture would undo a newer one that the resend let through, on this instance or another.
 /// </summary>
 public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineProvider<string> pipelines,
     IOptions<WriterOptions> settings, TimeProvider clock, ILogger<ConversationWriter> logger) : BackgroundService
 {
+    /// <param name="Abandoned">Signalled when the caller stopped waiting (the request's <c>RequestAborted</c>).</param>
     sealed record Pending(Guid ConversationId, Decide Decide, string? TraceParent, string? CorrelationId,
-        TaskCompletionSource<WriteResult> Completion);
+        TaskCompletionSource<WriteResult> Completion, CancellationToken Abandoned)
+    {
+        /// <summary>Settles the caller's wait with <paramref name="result"/>, or as cancelled when it was abandoned (null).</summary>
+        public void Settle(WriteResult? result)
+        {
+            if (result is null) Completion.TrySetCanceled(Abandoned);
+            else Completion.TrySetResult(result);
+        }
+    }
 
     readonly Channel<Pending>[] _queues = Enumerable.Range(0, Math.Max(1, settings.Value.Writers))
         .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
@@ -55,7 +66,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         var baggage = System.Diagnostics.Activity.Current?.GetBaggageItem("correlation.id");
         var pending = new Pending(conversationId, decide, ShareLMTelemetry.CurrentTraceParent(),
             Guid.TryParse(baggage, out var correlation) ? correlation.ToString("D") : System.Diagnostics.Activity.Current?.TraceId.ToString(),
-            new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+            new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         try
         {
             var queue = _queues[(int)((uint)conversationId.GetHashCode() % (uint)_queues.Length)];
@@ -100,7 +111,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         try
         {
             var results = await pipeline.ExecuteAsync(async ct => await TryCommitAsync(batch, ct), CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(results[i]);
+            for (var i = 0; i < batch.Count; i++) batch[i].Settle(results[i]);
         }
         catch (Exception e) when (IsConflict(e))
         {
@@ -121,7 +132,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
             try
             {
                 var result = await pipeline.ExecuteAsync(async ct => await TryCommitAsync([pending], ct), CancellationToken.None);
-                pending.Completion.TrySetResult(result[0]);
+                pending.Settle(result[0]);
                 return;
             }
             catch (Exception e) when (IsConflict(e) && attempt < settings.Value.MaxConflictRetries)
@@ -136,16 +147,19 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         }
     }
 
-    async Task<WriteResult[]> TryCommitAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    /// <returns>Each command's result; null for one that was abandoned, and so decided nothing.</returns>
+    async Task<WriteResult?[]> TryCommitAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         var ids = batch.Select(p => p.ConversationId).ToArray();
         var states = (await session.LoadManyAsync<ConversationState>(cancellationToken, ids)).ToDictionary(s => s.Id);
         var now = clock.GetUtcNow();
-        var results = new WriteResult[batch.Count];
-        var decisions = new Decision[batch.Count];
+        var results = new WriteResult?[batch.Count];
+        var decisions = new Decision?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
+            // Checked at every attempt, after the wait for the database: that wait is when callers give up.
+            if (batch[i].Abandoned.IsCancellationRequested) continue;
             states.TryGetValue(batch[i].ConversationId, out var state);
             decisions[i] = batch[i].Decide(state, now);
         }
@@ -154,8 +168,8 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
+            if (decisions[i] is not { } decision) continue; // abandoned: results[i] stays null
             states.TryGetValue(pending.ConversationId, out var state);
-            var decision = decisions[i];
             if (decision is Decision.Append { Events.Count: > 0 } append)
             {
                 var action = state is null
@@ -186,7 +200,7 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
     /// sees it). Without it, a capture that authenticated just before the deletion and committed just after its
     /// listing would outlive the account. A conversation that already exists needs no check: the deletion finds it.
     /// </summary>
-    async Task RefuseCapturesOfDeletedAccountsAsync(IDocumentSession session, Decision[] decisions, CancellationToken cancellationToken)
+    async Task RefuseCapturesOfDeletedAccountsAsync(IDocumentSession session, Decision?[] decisions, CancellationToken cancellationToken)
     {
         var contributors = decisions.OfType<Decision.Append>().SelectMany(a => a.Events).OfType<ConversationCaptured>()
             .Where(c => c.Source == Vocabulary.SourceExtension).Select(c => c.ContributorId).Distinct().ToArray();

@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,17 @@ public static class EventStoreSetup
                 return options;
             })
             .UseLightweightSessions();
+    }
+
+    /// <summary>
+    /// The async daemon, one leader per shard among the instances (hot/cold), with the <see cref="StoppedAgentRestarter"/>
+    /// that keeps the leader's agents running.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddShareLMDaemon(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
+    {
+        marten.Services.AddHostedService<StoppedAgentRestarter>();
+        return marten.AddAsyncDaemon(DaemonMode.HotCold);
     }
 
     /// <summary>How often the async daemons (the relay, the Catalog's projection) look for new events.</summary>
