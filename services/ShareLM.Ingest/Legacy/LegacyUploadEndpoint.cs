@@ -77,7 +77,7 @@ public static class LegacyUploadEndpoint
     }
 
     static async Task<Results<JsonHttpResult<LegacyAnswer>, ProblemHttpResult>> UploadAsync(
-        HttpContext http, ConversationWriter writer, IOptions<HoldOptions> hold, CancellationToken cancellationToken)
+        HttpContext http, ConversationWriter writer, IOptions<HoldOptions> hold)
     {
         var (upload, problem) = await StrictJson.ReadAsync<LegacyUpload>(http.Request, StrictJson.Legacy);
         if (problem is not null) return problem;
@@ -97,7 +97,9 @@ public static class LegacyUploadEndpoint
             // The original extension's free text, mapped to the vocabularies where it can be and dropped where not.
             DemographicVocabulary.Coerce(new Demographics(metadata?.Age, metadata?.Gender, metadata?.Location)), hold.Value.LegacyHoldWindow,
             AppendOnly: true);
-        var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), cancellationToken);
+        // Committed even if the sender hangs up: the original extension never sends again, and its uploads may only
+        // add turns, so a late one cannot undo a newer one (the /v1 capture is dropped instead; its sender retries).
+        var result = await writer.WriteAsync(id, CaptureDecisions.Capture(id, origin, conversation), CancellationToken.None);
         if (result.Decision is Decision.Refuse refuse) return refuse.ToProblem();
         return TypedResults.Json(new LegacyAnswer("Conversation received", id), StrictJson.Legacy);
     }

@@ -60,6 +60,8 @@ public sealed class ConversationWriter(IDocumentStore store, ResiliencePipelineP
         .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
         .ToArray();
 
+    /// <param name="cancellationToken">The caller's wait (a request's <c>RequestAborted</c>): once it is cancelled, the
+    /// command is dropped unless it is already being committed. <see cref="CancellationToken.None"/> to commit it whatever happens.</param>
     public async Task<WriteResult> WriteAsync(Guid conversationId, Decide decide, CancellationToken cancellationToken)
     {
         // A client's baggage may name a correlation id; only an id is taken (free text there would be stored with the event).
