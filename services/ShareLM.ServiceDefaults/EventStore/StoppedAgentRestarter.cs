@@ -14,14 +14,14 @@ namespace ShareLM.ServiceDefaults.EventStore;
 /// its progression, and only if that has not moved. Only the node that holds the shard's lock does it, so a node
 /// that lost the lead does not compete with the one that has it.
 /// </summary>
-public sealed class StoppedAgentRestarter(IProjectionCoordinator coordinator, IOptions<EventStoreOptions> settings,
+public sealed class StoppedAgentRestarter(IProjectionCoordinator coordinator, IOptions<EventStoreOptions> settings, TimeProvider clock,
     ILogger<StoppedAgentRestarter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = settings.Value.StoppedAgentCheckInterval;
         if (interval <= TimeSpan.Zero || coordinator is not ProjectionCoordinatorBase { Distributor: { } distributor }) return;
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
