@@ -101,33 +101,32 @@ if [ "$files" = 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 failed=$((failed + format_failed + ext_failed))
 passed=$((passed + ext_passed))
 if [ "$failed" != 0 ]; then
-  # What each failed test wrote (its diagnosis), then each failure's name and message last, where a truncated
-  # CI log still shows them.
-  for trx in "$results"/*.trx; do
-    [ -f "$trx" ] || continue
-    awk -v RS='<UnitTestResult ' 'NR > 1 { tag = $0; sub(/>.*/, "", tag) } NR > 1 && tag ~ /outcome="Failed"/ {
-      sub(/<\/Results>.*/, "") # the last result runs on to the output of the whole run
-      if (!match($0, /<StdOut>[^<]*/)) next
-      name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name)
-      text = substr($0, RSTART + 8, RLENGTH - 8)
-      gsub(/&quot;/, "\"", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&#xD;/, "", text); gsub(/&#xA;/, "\n", text); gsub(/&amp;/, "\\&", text)
-      print "--- output of " name " (its first 80 lines) ---"
-      n = split(text, lines, "\n"); for (i = 1; i <= n && i <= 80; i++) print "  " substr(lines[i], 1, 300)
-    }' "$trx"
-  done
+  # One awk record per test result (linear, whatever the size of the captured output). Only the result's own tag
+  # counts: the last record runs on to the summary of the whole run, which says "Failed" too and has output of its own.
+  failures() { # <output|names> <trx file>: each failed test's output (its first 80 lines), or its name and message
+    awk -v part="$1" -v RS='<UnitTestResult ' '
+      function unxml(t, newline) {
+        gsub(/&quot;/, "\"", t); gsub(/&lt;/, "<", t); gsub(/&gt;/, ">", t); gsub(/&#xD;/, "", t); gsub(/&#xA;/, newline, t)
+        gsub(/&amp;/, "\\&", t); return t
+      }
+      NR > 1 { tag = $0; sub(/>.*/, "", tag) }
+      NR > 1 && tag ~ /outcome="Failed"/ {
+        sub(/<\/Results>.*/, "")
+        name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name); name = unxml(name, " ")
+        if (part == "names") {
+          message = ""; if (match($0, /<Message>[^<]*/)) message = unxml(substr($0, RSTART + 9, RLENGTH - 9), " ")
+          gsub(/[\r\n]+/, " ", message); print name ": " substr(message, 1, 600)
+        } else if (match($0, /<StdOut>[^<]*/)) {
+          print "--- output of " name " (its first 80 lines) ---"
+          n = split(unxml(substr($0, RSTART + 8, RLENGTH - 8), "\n"), lines, "\n")
+          for (i = 1; i <= n && i <= 80; i++) print "  " substr(lines[i], 1, 300)
+        }
+      }' "$2"
+  }
+  # The diagnoses first, then the names and messages last, where a truncated CI log still shows them.
+  for trx in "$results"/*.trx; do [ -f "$trx" ] && failures output "$trx"; done
   echo "--- failed tests ---"
-  for trx in "$results"/*.trx; do
-    [ -f "$trx" ] || continue
-    # One awk record per test result (linear, whatever the size of the captured output).
-    # Only the result's own tag counts: the last record runs on to the summary, which says "Failed" too.
-    awk -v RS='<UnitTestResult ' 'NR > 1 { tag = $0; sub(/>.*/, "", tag) } NR > 1 && tag ~ /outcome="Failed"/ {
-      name = $0; sub(/^.*testName="/, "", name); sub(/".*$/, "", name)
-      message = ""; if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
-      gsub(/[\r\n]+/, " ", message); text = name ": " substr(message, 1, 600)
-      gsub(/&quot;/, "\"", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text); gsub(/&#xD;|&#xA;/, " ", text); gsub(/&amp;/, "\\&", text)
-      print text
-    }' "$trx"
-  done
+  for trx in "$results"/*.trx; do [ -f "$trx" ] && failures names "$trx"; done
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
